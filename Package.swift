@@ -1,0 +1,83 @@
+// swift-tools-version: 6.1
+//
+// AgentHost: a plugin-host runtime for agents. See README.md and docs/ARCHITECTURE.md.
+// Arrows go one way: CLI/Protocol -> Execution -> Planning -> Catalog; Execution -> Runtime.
+import PackageDescription
+
+// MARK: - Sample agent plugins (Plugins/), each its own dynamic library.
+
+/// A C plugin: a C target at Plugins/<dir> built as lib<product>.so.
+func cPlugin(_ product: String, dir: String) -> (Product, Target) {
+    (
+        .library(name: product, type: .dynamic, targets: [product]),
+        .target(name: product, dependencies: ["AgentPluginABI"], path: "Plugins/\(dir)")
+    )
+}
+
+/// A Swift plugin: a Swift target at Plugins/<dir> built as lib<product>.so.
+func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependency] = []) -> (Product, Target) {
+    (
+        .library(name: product, type: .dynamic, targets: [product]),
+        .target(name: product, dependencies: ["AgentPluginABI"] + dependencies, path: "Plugins/\(dir)")
+    )
+}
+
+let samplePlugins: [(Product, Target)] = [
+]
+
+// MARK: - Plugins built only for the tests (Tests/Plugins/).
+
+/// A C test plugin at Tests/Plugins/<dir>.
+func cTestPlugin(_ product: String, dir: String) -> (Product, Target) {
+    (
+        .library(name: product, type: .dynamic, targets: [product]),
+        .target(name: product, dependencies: ["AgentPluginABI"], path: "Tests/Plugins/\(dir)")
+    )
+}
+
+let testPlugins: [(Product, Target)] = [
+]
+
+// MARK: - Host modules.
+
+let package = Package(
+    name: "AgentHost",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "agenthost", targets: ["AgentHostCLI"]),
+        .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
+        .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
+    ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // The C contract every plugin compiles against.
+        .target(name: "AgentPluginABI", path: "Sources/AgentPluginABI"),
+        // Manifests, templates and the knowledge base. Pure: no dlopen.
+        .target(
+            name: "AgentCatalog",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
+        // Loading and calling agents: dlopen, ABI negotiation.
+        .target(
+            name: "AgentRuntime",
+            dependencies: [
+                "AgentCatalog", "AgentPluginABI",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `agenthost` executable.
+        .executableTarget(
+            name: "AgentHostCLI",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
+    ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
+)

@@ -1,0 +1,48 @@
+import Testing
+
+@testable import AgentCatalog
+
+@Suite struct JSONValueTests {
+    @Test func parsesAndKeepsKeyOrder() throws {
+        let value = try JSONValue(parsing: #"{"b": 1, "a": [true, null, 2.5, "x\n\u00e9"]}"#)
+        #expect(value.objectValue?.keys.elementsEqual(["b", "a"]) == true)
+        #expect(value["b"] == .integer(1))
+        #expect(value["a"] == [true, nil, 2.5, "x\né"])
+        #expect(value.compactText == #"{"b":1,"a":[true,null,2.5,"x\né"]}"#)
+    }
+
+    @Test func keepsLargeIntegersExact() throws {
+        #expect(try JSONValue(parsing: "9007199254740993") == .integer(9_007_199_254_740_993))
+    }
+
+    @Test func reportsLineAndColumnOfTheFirstProblem() {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: "{\n  \"a\": 1,\n  \"b\" 2\n}") }
+        do {
+            _ = try JSONValue(parsing: "{\n  \"a\": 1,\n  \"b\" 2\n}")
+        } catch {
+            #expect(error.line == 3)
+            #expect(error.column == 7)
+            #expect(error.message.contains("expected ':'"))
+        }
+    }
+
+    @Test(arguments: ["", "{", "[1,]", "{\"a\":1,}", "01", "\"\\x\"", "tru", "1 2", "{\"a\":1,\"a\":2}", "\"\u{01}\""])
+    func rejectsMalformedText(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xFF, 0x22]) }
+    }
+
+    @Test func rejectsNestingBeyondTheLimit() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
+    }
+
+    @Test func compactTextHasNoRawNewline() throws {
+        let value: JSONValue = ["text": "line one\nline two\u{2028}"]
+        #expect(!value.compactText.contains("\n"))
+        #expect(try JSONValue(parsing: value.compactText) == value)
+    }
+}
