@@ -69,6 +69,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Runs plans: scheduling, data flow, retries, timeouts, recovery; emits events. Knows no SQL.
+        .target(
+            name: "WorkflowExecution",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The `agenthost` executable.
         .executableTarget(
             name: "AgentHostCLI",
