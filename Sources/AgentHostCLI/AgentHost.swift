@@ -6,7 +6,12 @@ struct AgentHost: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agenthost",
         abstract: "A plugin host that plans and runs workflows of agents.",
+        discussion: """
+            Agents are shared libraries described by manifests (AgentManifests/*.json). \
+            Exit codes: 0 success, 1 workflow failed, 2 usage or input error.
+            """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+        ]
     )
 }

@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+
+/// The only place exit codes are chosen: 0 success, 1 workflow failed, 2 usage or input error.
+enum HostExit {
+    /// The workflow (or the one agent invoked) failed.
+    static let workflowFailed = ExitCode(1)
+    /// The command line, a manifest, a request or another input was wrong.
+    static let inputError = ExitCode(2)
+}
+
+/// Writes `message` to stderr, prefixed as the tool's own voice.
+func reportError(_ message: String) {
+    var standardError = StandardError()
+    print("agenthost: error: \(message)", to: &standardError)
+}
+
+/// A TextOutputStream over stderr.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandle.standardError.write(Data(string.utf8))
+    }
+}
