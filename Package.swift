@@ -78,6 +78,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
+        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )
