@@ -79,5 +79,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
+        // Benchmarks (opt-in; run with `swift run -c release <name>`).
+        .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )
