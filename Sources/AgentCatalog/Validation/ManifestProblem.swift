@@ -76,11 +76,10 @@ extension ManifestProblem {
     static func looseFile(_ path: String, mode: UInt32, isFolder: Bool) -> ManifestProblem {
         let octal = String(mode & 0o777, radix: 8)
         let what = isFolder ? "folder" : "file"
-        let fix = isFolder ? "chmod go-w" : "chmod go-w"
         return ManifestProblem(
             file: path,
             message: "refused: this \(what) is writable by group or others (mode \(octal)), so anyone could "
-                + "change what the host loads; run `\(fix) \(path)`")
+                + "change what the host loads; run `chmod go-w \(path)`")
     }
 
     static func missingFolder(_ path: String) -> ManifestProblem {
