@@ -128,7 +128,7 @@ struct FieldReader {
         return valid ? result : nil
     }
 
-    /// A string that must be one of `cases`' raw values; `null` is accepted when `nullable`.
+    /// A string that must be the raw value of one of `E`'s cases.
     mutating func enumeration<E: RawRepresentable & CaseIterable>(
         _ key: String, _ type: E.Type
     ) -> E? where E.RawValue == String {
