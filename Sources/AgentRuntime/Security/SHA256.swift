@@ -69,8 +69,9 @@ public struct SHA256: Sendable {
         defer { try? handle.close() }
         var hash = SHA256()
         while true {
-            guard let chunk = try? handle.read(upToCount: 65_536) else { return nil }
-            if chunk.isEmpty { break }
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: 65_536) } catch { return nil }
+            guard let chunk, !chunk.isEmpty else { break }  // nil or empty: end of file
             hash.update(chunk)
         }
         return hex(hash.finalize())
