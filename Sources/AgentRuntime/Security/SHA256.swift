@@ -27,14 +27,32 @@ public struct SHA256: Sendable {
 
     /// Adds `bytes` to the message.
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            buffer.append(byte)
-            totalLength &+= 1
-            if buffer.count == 64 {
-                compressBlock()
-                buffer.removeAll(keepingCapacity: true)
-            }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if done == nil { update(Array(bytes)) }
+    }
+
+    /// Adds the bytes of `data` to the message.
+    public mutating func update(_ data: Data) {
+        data.withUnsafeBytes { update($0) }
+    }
+
+    /// Adds raw bytes to the message: whole 64-byte blocks are compressed in place.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        totalLength &+= UInt64(bytes.count)
+        var index = 0
+        if !buffer.isEmpty {
+            let take = min(64 - buffer.count, bytes.count)
+            buffer.append(contentsOf: bytes[0..<take])
+            index = take
+            guard buffer.count == 64 else { return }
+            buffer.withUnsafeBytes { compress($0) }
+            buffer.removeAll(keepingCapacity: true)
         }
+        while bytes.count - index >= 64 {
+            compress(UnsafeRawBufferPointer(rebasing: bytes[index..<index + 64]))
+            index += 64
+        }
+        buffer.append(contentsOf: bytes[index...])
     }
 
     /// The 32-byte digest of everything added so far.
@@ -44,12 +62,12 @@ public struct SHA256: Sendable {
         copy.buffer.append(0x80)
         if copy.buffer.count > 56 {
             while copy.buffer.count < 64 { copy.buffer.append(0) }
-            copy.compressBlock()
+            copy.buffer.withUnsafeBytes { copy.compress($0) }
             copy.buffer.removeAll(keepingCapacity: true)
         }
         while copy.buffer.count < 56 { copy.buffer.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { copy.buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        copy.compressBlock()
+        copy.buffer.withUnsafeBytes { copy.compress($0) }
         let words = [copy.state.0, copy.state.1, copy.state.2, copy.state.3,
                      copy.state.4, copy.state.5, copy.state.6, copy.state.7]
         return words.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
@@ -88,11 +106,12 @@ public struct SHA256: Sendable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    private mutating func compressBlock() {
+    /// Compresses one 64-byte block into `state`.
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
         var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
-            w[i] = UInt32(buffer[4 * i]) << 24 | UInt32(buffer[4 * i + 1]) << 16
-                | UInt32(buffer[4 * i + 2]) << 8 | UInt32(buffer[4 * i + 3])
+            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16
+                | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
