@@ -74,7 +74,8 @@ public final class AgentRuntime: Sendable {
         }
         let plugin = try AgentV1Plugin.load(path: path, manifest: manifest, logger: logger)
         logger.debug(
-            "loaded agent", metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
+            "loaded agent",
+            metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
         return LoadedAgent(
             manifest: manifest, libraryPath: path, pluginVersion: plugin.version, backend: .agentV1(plugin),
             logger: logger)

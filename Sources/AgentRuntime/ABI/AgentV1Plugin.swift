@@ -50,7 +50,8 @@ struct AgentV1Plugin: @unchecked Sendable {
             throw AgentRuntimeError(
                 .pluginDeclined, agent: agent,
                 "'\(path)': \(manifest.entry)(\(AGENT_ABI_VERSION_MAJOR), \(AGENT_ABI_VERSION_MINOR)) returned NULL: "
-                    + "the plugin cannot serve a host speaking ABI \(AGENT_ABI_VERSION_MAJOR).\(AGENT_ABI_VERSION_MINOR)")
+                    + "the plugin cannot serve a host speaking ABI "
+                    + "\(AGENT_ABI_VERSION_MAJOR).\(AGENT_ABI_VERSION_MINOR)")
         }
         let bytes = UnsafeRawPointer(raw)
         let major = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
@@ -154,7 +155,8 @@ struct AgentV1Plugin: @unchecked Sendable {
                 return .failed(message: malformed(agent, "returned malformed JSON: \(error)"), retryable: false)
             }
             guard case .object(let object) = value else {
-                return .failed(message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
+                return .failed(
+                    message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
             }
             return .succeeded(object)
         case AGENT_STATUS_ERROR:

@@ -64,7 +64,8 @@ struct LibraryResolver: Sendable {
     static func checkPermissions(_ path: String, agent: String) throws(AgentRuntimeError) {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw AgentRuntimeError(.notLoadable, agent: agent, "cannot stat '\(path)': \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            throw AgentRuntimeError(.notLoadable, agent: agent, "cannot stat '\(path)': \(reason)")
         }
         let mode = info.st_mode & 0o7777
         if mode & 0o022 != 0 {

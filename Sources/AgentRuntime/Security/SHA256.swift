@@ -66,7 +66,9 @@ public struct SHA256: Sendable {
             copy.buffer.removeAll(keepingCapacity: true)
         }
         while copy.buffer.count < 56 { copy.buffer.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { copy.buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            copy.buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+        }
         copy.buffer.withUnsafeBytes { copy.compress($0) }
         let words = [copy.state.0, copy.state.1, copy.state.2, copy.state.3,
                      copy.state.4, copy.state.5, copy.state.6, copy.state.7]
