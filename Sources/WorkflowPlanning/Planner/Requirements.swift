@@ -160,6 +160,7 @@ extension Planner {
 
         // 2. Hard and soft dependencies, transitively; optional ones remembered for later.
         var optional: [(dependent: Int, target: Int)] = []
+        var lastDependent = [Int32](repeating: -1, count: catalog.agents.count)
         var cursor = 0
         let agents = catalog.agents
         while cursor < result.members.count {
@@ -204,16 +205,31 @@ extension Planner {
                 }
                 if dependency.type == .optional {
                     optional.append((member, target))
+                } else if lastDependent[target] == Int32(member) {
+                    // Named twice (e.g. by name and by capability): keep one edge, the stronger type.
+                    let dependencyMember = Int(result.members.memberOf[target])
+                    let position = result.edges[member].firstIndex { $0.member == dependencyMember }!
+                    result.edges[member][position].type = max(result.edges[member][position].type, dependency.type)
                 } else {
+                    lastDependent[target] = Int32(member)
                     let dependencyMember = result.members.add(catalogIndex: target)
                     if dependencyMember == result.edges.count { result.edges.append([]) }
                     result.edges[member].append((dependencyMember, dependency.type))
                 }
             }
         }
-        for (dependent, target) in optional {
-            let member = result.members.memberOf[target]
-            if member >= 0 { result.edges[dependent].append((Int(member), .optional)) }
+        // Optional edges are grouped by dependent; skip targets already depended on.
+        var start = 0
+        while start < optional.count {
+            let dependent = optional[start].dependent
+            var end = start
+            while end < optional.count, optional[end].dependent == dependent { end += 1 }
+            var present = Set(result.edges[dependent].map(\.member))
+            for entry in optional[start..<end] {
+                let member = Int(result.members.memberOf[entry.target])
+                if member >= 0, present.insert(member).inserted { result.edges[dependent].append((member, .optional)) }
+            }
+            start = end
         }
         return result
     }
