@@ -65,6 +65,8 @@ let package = Package(
         .executable(name: "agenthost", targets: ["AgentHostCLI"]),
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
+        .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
+        .executable(name: "planner-bench", targets: ["PlannerBench"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -104,12 +106,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Requests to execution plans: requirement analysis, strategies, critical path. Pure.
+        .target(
+            name: "WorkflowPlanning",
+            dependencies: [
+                "AgentCatalog",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
+        .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
         // Runs every sample agent through a small dlopen harness; no host modules.
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
         // Benchmarks (opt-in; run with `swift run -c release <name>`).
         .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
+        .executableTarget(
+            name: "planner-bench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
 )
