@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "AgentHostCLI",
             dependencies: [
-                "AgentCatalog", "AgentRuntime",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -124,6 +124,6 @@ let package = Package(
         // Benchmarks (opt-in; run with `swift run -c release <name>`).
         .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
         .executableTarget(
-            name: "planner-bench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
+            name: "PlannerBench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
 )

@@ -84,7 +84,7 @@ import Testing
         ])
     }
 
-    @Test func ordersFoldersExplicitThenEnvironmentThenDefault() throws {
+    @Test func ordersFoldersExplicitThenEnvironmentThenDefaultUnlessExplicit() throws {
         let root = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let environment = ["AGENTHOST_MANIFEST_PATH": "/env/one::/env/two:/explicit/b/"]
@@ -98,5 +98,8 @@ import Testing
         #expect(
             ManifestDiscovery.folders(explicit: ["AgentManifests"], environment: [:], currentDirectory: root)
                 == ["AgentManifests"])
+        #expect(
+            ManifestDiscovery.folders(explicit: ["/explicit/a"], environment: [:], currentDirectory: root)
+                == ["/explicit/a"], "--manifests replaces the default folder")
     }
 }

@@ -10,14 +10,16 @@ public enum ManifestDiscovery {
 
     /// Folders to scan: explicit `--manifests DIR` (repeatable) first, then
     /// `AGENTHOST_MANIFEST_PATH` (colon-separated), then the default (./AgentManifests when it
-    /// exists). Duplicates are removed (compared as absolute paths), order kept.
+    /// exists and no `--manifests` was given: naming folders on the command line replaces the
+    /// default, the environment adds to it). Duplicates are removed (compared as absolute
+    /// paths), order kept.
     public static func folders(explicit: [String], environment: [String: String], currentDirectory: String) -> [String] {
         var candidates = explicit
         if let path = environment[pathVariable] {
             candidates += path.split(separator: ":", omittingEmptySubsequences: true).map(String.init)
         }
         let fallback = join(currentDirectory, defaultFolder)
-        if case .success(let status) = FileSystem.status(fallback), status.isDirectory {
+        if explicit.isEmpty, case .success(let status) = FileSystem.status(fallback), status.isDirectory {
             candidates.append(fallback)
         }
         var seen: Set<String> = []

@@ -1,0 +1,58 @@
+import AgentCatalog
+import ArgumentParser
+import Foundation
+import WorkflowPlanning
+
+/// Loading a request file (Examples/*.json) with errors that name the file and the field.
+enum RequestFile {
+    /// Reads and validates the request at `path`; prints the problem and exits 2 when it is wrong.
+    static func load(_ path: String) throws -> WorkflowRequest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            reportError("cannot read request file '\(path)'")
+            throw HostExit.inputError
+        }
+        let json: JSONValue
+        do throws(JSONParseError) {
+            json = try JSONValue(parsing: Array(data))
+        } catch {
+            reportError("\(path):\(error.line):\(error.column): not valid JSON: \(error.message)")
+            throw HostExit.inputError
+        }
+        do throws(PlanningError) {
+            return try WorkflowRequest(json: json)
+        } catch {
+            reportError("\(path): \(error.message)")
+            throw HostExit.inputError
+        }
+    }
+
+    /// The folder of the request file: relative paths in the campaign resolve against it.
+    static func baseDirectory(of path: String) -> String {
+        (absolutePath(path) as NSString).deletingLastPathComponent
+    }
+}
+
+/// Request settings a command line may override.
+struct RequestOverrides: ParsableArguments {
+    @Option(help: ArgumentHelp("sequential, parallel or adaptive (overrides the request).", valueName: "strategy"))
+    var strategy: Strategy?
+
+    @Option(help: ArgumentHelp("At most this many agents at once (overrides the request).", valueName: "n"))
+    var maxConcurrency: Int?
+
+    func validate() throws {
+        if let maxConcurrency, maxConcurrency < 1 {
+            throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
+        }
+    }
+
+    /// `request` with these overrides applied.
+    func apply(to request: WorkflowRequest) -> WorkflowRequest {
+        var request = request
+        if let strategy { request.strategy = strategy }
+        if let maxConcurrency { request.maxConcurrency = maxConcurrency }
+        return request
+    }
+}
+
+extension Strategy: ExpressibleByArgument {}
