@@ -23,6 +23,11 @@ func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependenc
 }
 
 let samplePlugins: [(Product, Target)] = [
+    // A plain C library (no AgentHost ABI) used as a c-function agent: AgentManifests/word_count.json.
+    (
+        .library(name: "TextStats", type: .dynamic, targets: ["TextStats"]),
+        .target(name: "TextStats", path: "Plugins/TextStats")
+    ),
 ]
 
 // MARK: - Plugins built only for the tests (Tests/Plugins/).
@@ -42,6 +47,7 @@ let testPlugins: [(Product, Target)] = [
     cTestPlugin("TestTinyDescriptorAgent", dir: "TinyDescriptorAgent"),
     cTestPlugin("TestDecliningAgent", dir: "DecliningAgent"),
     cTestPlugin("TestNoRunAgent", dir: "NoRunAgent"),
+    cTestPlugin("TestCFunctionTypes", dir: "CFunctionTypes"),
 ]
 
 // MARK: - Host modules.
@@ -53,6 +59,8 @@ let package = Package(
         .executable(name: "agenthost", targets: ["AgentHostCLI"]),
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
+        .executable(name: "cfunction-bench", targets: ["CFunctionBench"]),
+        .library(name: "BenchNoopAgent", type: .dynamic, targets: ["BenchNoopAgent"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -67,11 +75,13 @@ let package = Package(
             name: "AgentCatalog",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
         ),
+        // libffi (Debian's libffi-dev), for c-function agents.
+        .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // Loading and calling agents: dlopen, ABI negotiation.
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AgentCatalog", "AgentPluginABI",
+                "AgentCatalog", "AgentPluginABI", "CFFI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -94,5 +104,13 @@ let package = Package(
         ),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
+        // Per-call overhead of a c-function agent next to an agent-v1 agent (`cfunction-bench`).
+        .executableTarget(
+            name: "CFunctionBench",
+            dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/CFunctionBench"
+        ),
+        // The agent-v1 side of cfunction-bench: a plugin whose run does nothing.
+        .target(name: "BenchNoopAgent", dependencies: ["AgentPluginABI"], path: "Benchmarks/NoopAgent"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )

@@ -13,6 +13,8 @@ public final class LoadedAgent: Sendable {
     enum Backend: Sendable {
         /// A plugin speaking the AgentHost C ABI v1 (`agent_plugin.h`).
         case agentV1(AgentV1Plugin)
+        /// A plain exported C function called through libffi (`kind: "c-function"`).
+        case cFunction(CFunctionAgent)
     }
 
     /// The manifest the agent was loaded from.
@@ -53,6 +55,8 @@ public final class LoadedAgent: Sendable {
         switch backend {
         case .agentV1(let plugin):
             return plugin.run(input: input, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
+        case .cFunction(let function):
+            return function.run(input: input, context: context)
         }
     }
 
@@ -63,6 +67,7 @@ public final class LoadedAgent: Sendable {
         guard gate.close() else { return false }
         switch backend {
         case .agentV1(let plugin): plugin.shutdown()
+        case .cFunction: break  // a plain C function has no shutdown; its library stays mapped
         }
         return true
     }
