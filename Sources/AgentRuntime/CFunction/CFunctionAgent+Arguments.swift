@@ -121,7 +121,7 @@ extension CFunctionAgent {
                 throw fault(argument, at, "\(number) is not an integer; expected an integer in \(range)")
             }
             guard let integer = Int64(exactly: number) else {
-                if argument.type == .uint64, number > 0, number < 18_446_744_073_709_551_616.0 {
+                if argument.type == .uint64, number > 0, number <= 18_446_744_073_709_551_616.0 {  // 2^64: UInt64.max rounds up to it
                     throw fault(
                         argument, at,
                         "\(number) cannot be passed exactly: JSON integers above \(Int64.max) are read as "

@@ -35,8 +35,9 @@ extension CFunctionAgent {
 
     private func number(_ value: Double) -> Result<JSONValue, CFunctionCallError> {
         guard value.isFinite else {
+            let name = value.isNaN ? "NaN" : value > 0 ? "+infinity" : "-infinity"
             return failure(
-                "'\(signature.symbol)' returned \(value), which JSON cannot represent; expected a finite number")
+                "'\(signature.symbol)' returned \(name), which JSON cannot represent; expected a finite number")
         }
         return .success(.number(value))
     }

@@ -70,3 +70,9 @@ CFT_EXPORT const char *cft_null_string(void) { return NULL; }
 
 /* A static string whose bytes are not UTF-8 (0xFF never occurs in UTF-8). */
 CFT_EXPORT const char *cft_invalid_utf8(void) { return "bad \xff byte"; }
+
+/* UINT64_MAX: a uint64 result no JSON integer holds exactly. */
+CFT_EXPORT uint64_t cft_uint64_max(void) { return UINT64_MAX; }
+
+/* a / b: NaN for 0/0 and an infinity for x/0, results JSON cannot hold. */
+CFT_EXPORT double cft_divide(double a, double b) { return a / b; }
