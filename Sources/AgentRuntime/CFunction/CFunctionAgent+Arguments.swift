@@ -124,8 +124,8 @@ extension CFunctionAgent {
                 if argument.type == .uint64, number > 0, number <= 18_446_744_073_709_551_616.0 {  // 2^64: UInt64.max rounds up to it
                     throw fault(
                         argument, at,
-                        "\(number) cannot be passed exactly: JSON integers above \(Int64.max) are read as "
-                            + "rounded numbers; this host passes uint64 arguments in 0...\(Int64.max)")
+                        "\(number) cannot be passed exactly: JSON integers above \(Int64.max) reach the host "
+                            + "as rounded numbers; expected an integer in \(range)")
                 }
                 throw fault(argument, at, "\(number) is out of range \(range)")
             }
