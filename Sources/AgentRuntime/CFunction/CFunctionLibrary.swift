@@ -79,15 +79,21 @@ struct CFunctionLibrary: @unchecked Sendable {
     /// The file mapped at `address` in this process, from lines such as
     /// `7f12a0000000-7f12a0010000 r-xp 00001000 08:01 1234 /usr/lib/x86_64-linux-gnu/libm.so.6`.
     static func mappedFile(containing address: UInt) -> String? {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
-        for line in maps.split(separator: "\n") {
+        // Read to EOF: /proc files report size 0, so readers that trust stat see nothing.
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/maps"),
+            let data = try? handle.readToEnd()
+        else { return nil }
+        try? handle.close()
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard fields.count == 6, fields[5].hasPrefix("/") else { continue }
+            guard fields.count == 6 else { continue }
+            let file = fields[5].trimmingCharacters(in: .whitespaces)
+            guard file.hasPrefix("/") else { continue }
             let bounds = fields[0].split(separator: "-")
             guard bounds.count == 2, let low = UInt(bounds[0], radix: 16), let high = UInt(bounds[1], radix: 16),
                 low <= address, address < high
             else { continue }
-            return String(fields[5]).trimmingCharacters(in: .whitespaces)
+            return file
         }
         return nil
     }
