@@ -111,7 +111,7 @@ extension CFunctionAgent {
     private func integer(
         _ value: JSONValue, _ argument: CFunctionSignature.Argument, _ at: String, _ lower: Int64, _ upper: Int64
     ) throws(CFunctionCallError) -> Int64 {
-        let range = "\(lower)...\(upper)"
+        var range: String { "\(lower)...\(upper)" }  // built only for a message
         let exact: Int64
         switch value {
         case .integer(let integer):
