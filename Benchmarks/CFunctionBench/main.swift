@@ -88,8 +88,9 @@ func main() -> Int32 {
     let context = QuietContext()
     let calls = 100_000
     let rounds = 7
-    print("cfunction-bench: median of \(rounds) rounds x \(calls) calls through LoadedAgent.run, "
-        + "release build, one thread")
+    print(
+        "cfunction-bench: median of \(rounds) rounds x \(calls) calls through LoadedAgent.run, "
+            + "release build, one thread")
     print("")
     print("| agent                                  | ns per call | output")
     print("|----------------------------------------|-------------|------------------------------")

@@ -68,8 +68,11 @@ import Testing
             message == "agent 'cft_double': argument 'value' (double) is missing: expected a top-level member "
                 + "\"value\" in the input, a member \"value\" in a dependency's output (inputs.<agent>.value) "
                 + "or campaign.value")
-        #expect(try rejection(.double, "not an object").hasSuffix("is missing: expected a top-level member \"value\" "
-            + "in the input, a member \"value\" in a dependency's output (inputs.<agent>.value) or campaign.value"))
+        #expect(
+            try rejection(.double, "not an object").hasSuffix(
+                "is missing: expected a top-level member \"value\" "
+                    + "in the input, a member \"value\" in a dependency's output (inputs.<agent>.value) or campaign.value"
+            ))
     }
 
     // MARK: - Integers
@@ -79,8 +82,10 @@ import Testing
             try rejection(.int32, ["value": 2_147_483_648])
                 == "agent 'cft_int32': argument 'value' (int32, from value): 2147483648 is out of range "
                 + "-2147483648...2147483647")
-        #expect(try rejection(.int32, ["value": -2_147_483_649]).hasSuffix("-2147483649 is out of range "
-            + "-2147483648...2147483647"))
+        #expect(
+            try rejection(.int32, ["value": -2_147_483_649]).hasSuffix(
+                "-2147483649 is out of range "
+                    + "-2147483648...2147483647"))
     }
 
     @Test func unsignedRefusesNegativeValues() throws {
@@ -89,7 +94,8 @@ import Testing
                 == "agent 'cft_uint32': argument 'value' (uint32, from value): -1 is out of range 0...4294967295")
         #expect(
             try rejection(.uint64, ["value": -1])
-                == "agent 'cft_uint64': argument 'value' (uint64, from value): -1 is out of range 0...9223372036854775807")
+                == "agent 'cft_uint64': argument 'value' (uint64, from value): -1 is out of range 0...9223372036854775807"
+        )
         #expect(try rejection(.uint32, ["value": 4_294_967_296]).hasSuffix("4294967296 is out of range 0...4294967295"))
     }
 
@@ -102,8 +108,9 @@ import Testing
 
     @Test func wholeNumbersWrittenWithFractionOrExponentAreIntegers() throws {
         #expect(try callTypes("cft_int32", [("value", .int32)], .int32, try parsed(#"{"value": 27.0}"#)) == 27)
-        #expect(try callTypes("cft_int64", [("value", .int64)], .int64, try parsed(#"{"value": 1e18}"#))
-            == .integer(1_000_000_000_000_000_000))
+        #expect(
+            try callTypes("cft_int64", [("value", .int64)], .int64, try parsed(#"{"value": 1e18}"#))
+                == .integer(1_000_000_000_000_000_000))
     }
 
     @Test func uint64AboveInt64MaxCannotBePassedExactly() throws {
@@ -112,15 +119,22 @@ import Testing
             message == "agent 'cft_uint64': argument 'value' (uint64, from value): 1.8446744073709552e+19 cannot be "
                 + "passed exactly: JSON integers above 9223372036854775807 reach the host as rounded numbers; "
                 + "expected an integer in 0...9223372036854775807")
-        #expect(try rejection(.int64, try parsed(#"{"value": 1e19}"#)).hasSuffix("1e+19 is out of range "
-            + "-9223372036854775808...9223372036854775807"))
+        #expect(
+            try rejection(.int64, try parsed(#"{"value": 1e19}"#)).hasSuffix(
+                "1e+19 is out of range "
+                    + "-9223372036854775808...9223372036854775807"))
     }
 
     @Test func integersRefuseOtherJSONTypes() throws {
-        #expect(try rejection(.int64, ["value": "12"]).hasSuffix("expected an integer in "
-            + "-9223372036854775808...9223372036854775807, got a string"))
-        #expect(try rejection(.uint32, ["value": true]).hasSuffix("expected an integer in 0...4294967295, got a boolean"))
-        #expect(try rejection(.int32, ["value": nil]).hasSuffix("expected an integer in -2147483648...2147483647, got null"))
+        #expect(
+            try rejection(.int64, ["value": "12"]).hasSuffix(
+                "expected an integer in "
+                    + "-9223372036854775808...9223372036854775807, got a string"))
+        #expect(
+            try rejection(.uint32, ["value": true]).hasSuffix("expected an integer in 0...4294967295, got a boolean"))
+        #expect(
+            try rejection(.int32, ["value": nil]).hasSuffix("expected an integer in -2147483648...2147483647, got null")
+        )
     }
 
     // MARK: - Floating point, bool, string
@@ -135,7 +149,8 @@ import Testing
     @Test func numbersRefuseStrings() throws {
         #expect(
             try rejection(.double, ["campaign": ["value": "27"]])
-                == "agent 'cft_double': argument 'value' (double, from campaign.value): expected a number, got a string")
+                == "agent 'cft_double': argument 'value' (double, from campaign.value): expected a number, got a string"
+        )
     }
 
     @Test func boolRefusesNumbers() throws {

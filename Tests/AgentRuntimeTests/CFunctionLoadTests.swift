@@ -10,8 +10,9 @@ import Testing
 
     @Test func cbrtFromLibmBySoname() throws {
         let agent = try makeRuntime().load(
-            cFunctionManifest("cbrt", symbol: "cbrt", [("x", .double)], returns: .double, output: "cube_root",
-                              library: "libm.so.6"))
+            cFunctionManifest(
+                "cbrt", symbol: "cbrt", [("x", .double)], returns: .double, output: "cube_root",
+                library: "libm.so.6"))
         // libm's cbrt(27) is 3.0000000000000004 on this machine, in C as through libffi (MACHINE-NOTES).
         #expect(try output(agent.run(input: ["x": 27], context: RecordingContext())) == .number(3.0000000000000004))
         #expect(try output(agent.run(input: ["x": -8.0], context: RecordingContext())) == .number(-2))
@@ -21,17 +22,21 @@ import Testing
 
     @Test func unknownSonameSaysWhereItLooked() throws {
         let folder = try makeTemporaryFolder()
-        let error = refusal(try cFunctionManifest("ghost", symbol: "ghost", [], library: "libagenthost-none.so.9", in: folder))
+        let error = refusal(
+            try cFunctionManifest("ghost", symbol: "ghost", [], library: "libagenthost-none.so.9", in: folder))
         #expect(error?.code == .libraryNotFound)
-        #expect(error?.message.hasPrefix(
-            "library 'libagenthost-none.so.9' is in none of \(folder), \(buildFolder), and the system loader "
-                + "cannot open it: libagenthost-none.so.9: cannot open shared object file") == true)
+        #expect(
+            error?.message.hasPrefix(
+                "library 'libagenthost-none.so.9' is in none of \(folder), \(buildFolder), and the system loader "
+                    + "cannot open it: libagenthost-none.so.9: cannot open shared object file") == true)
     }
 
     @Test func sonamePinnedBySha256IsRefused() throws {
         let folder = try makeTemporaryFolder()
-        let error = refusal(try cFunctionManifest("cbrt", symbol: "cbrt", [("x", .double)], returns: .double, library: "libm.so.6",
-                                  in: folder, sha256: String(repeating: "0", count: 64)))
+        let error = refusal(
+            try cFunctionManifest(
+                "cbrt", symbol: "cbrt", [("x", .double)], returns: .double, library: "libm.so.6",
+                in: folder, sha256: String(repeating: "0", count: 64)))
         #expect(error?.code == .checksumMismatch)
         #expect(
             error?.message == "library 'libm.so.6' is found by the system loader, so its sha256 cannot be checked "
@@ -58,8 +63,10 @@ import Testing
     @Test func sha256OfAResolvedLibraryIsChecked() throws {
         let folder = try makeTemporaryFolder()
         try copyPlugin("libTestCFunctionTypes.so", into: folder)
-        let error = refusal(try cFunctionManifest("cft_int32", symbol: "cft_int32", [("value", .int32)], in: folder,
-                                  sha256: String(repeating: "a", count: 64)))
+        let error = refusal(
+            try cFunctionManifest(
+                "cft_int32", symbol: "cft_int32", [("value", .int32)], in: folder,
+                sha256: String(repeating: "a", count: 64)))
         #expect(error?.code == .checksumMismatch)
     }
 
@@ -68,22 +75,28 @@ import Testing
     @Test func missingSymbolIsNamed() throws {
         let error = refusal(try cFunctionManifest("nope", symbol: "cft_nope", []))
         #expect(error?.code == .symbolMissing)
-        #expect(error?.message.hasPrefix(
-            "library '\(buildFolder)/libTestCFunctionTypes.so' does not export 'cft_nope' (the manifest's `symbol`): ")
-            == true)
+        #expect(
+            error?.message.hasPrefix(
+                "library '\(buildFolder)/libTestCFunctionTypes.so' does not export 'cft_nope' (the manifest's `symbol`): "
+            )
+                == true)
     }
 
     @Test func missingFreeSymbolIsNamed() throws {
-        let error = refusal(try cFunctionManifest("echo", symbol: "cft_echo_string", [("text", .string)], returns: .string,
-                                  free: "cft_release"))
+        let error = refusal(
+            try cFunctionManifest(
+                "echo", symbol: "cft_echo_string", [("text", .string)], returns: .string,
+                free: "cft_release"))
         #expect(error?.code == .symbolMissing)
         #expect(error?.message.contains("does not export 'cft_release' (the manifest's `free`)") == true)
     }
 
     @Test func freeWithANonStringReturnIsRefused() throws {
         let folder = try makeTemporaryFolder()
-        let error = refusal(try cFunctionManifest("len", symbol: "cft_string_length", [("text", .string)], returns: .int64,
-                                  free: "cft_free_string", in: folder))
+        let error = refusal(
+            try cFunctionManifest(
+                "len", symbol: "cft_string_length", [("text", .string)], returns: .int64,
+                free: "cft_free_string", in: folder))
         #expect(error?.code == .invalidSignature)
         #expect(
             error?.message == "\(folder)/len.json: `free` ('cft_free_string') is only meaningful when "
@@ -93,27 +106,31 @@ import Testing
     @Test func duplicateArgumentNamesAreRefused() throws {
         let error = refusal(try cFunctionManifest("add", symbol: "cft_add_int64", [("a", .int64), ("a", .int64)]))
         #expect(error?.code == .invalidSignature)
-        #expect(error?.message.hasSuffix(
-            "`signature.arguments[1].name` 'a' is used twice; expected a distinct name per argument") == true)
+        #expect(
+            error?.message.hasSuffix(
+                "`signature.arguments[1].name` 'a' is used twice; expected a distinct name per argument") == true)
     }
 
     @Test func symbolMustBeACIdentifier() throws {
         let error = refusal(try cFunctionManifest("bad", symbol: "cft int32", []))
         #expect(error?.code == .invalidSignature)
-        #expect(error?.message.hasSuffix(
-            "`symbol` is 'cft int32', expected a C function name ([A-Za-z_][A-Za-z0-9_]*)") == true)
+        #expect(
+            error?.message.hasSuffix(
+                "`symbol` is 'cft int32', expected a C function name ([A-Za-z_][A-Za-z0-9_]*)") == true)
     }
 
     @Test func emptyOutputNameIsRefused() throws {
         let error = refusal(try cFunctionManifest("o", symbol: "cft_free_count", [], output: ""))
-        #expect(error?.message.hasSuffix(
-            "`signature.returns.output` is empty; expected the output member to write the result to") == true)
+        #expect(
+            error?.message.hasSuffix(
+                "`signature.returns.output` is empty; expected the output member to write the result to") == true)
     }
 
     @Test func cFunctionKindWithoutSignatureIsRefused() throws {
         let folder = try makeTemporaryFolder()
         let bare = Manifest(
-            name: "bare", library: "libm.so.6", kind: .cFunction, source: ManifestSource(file: folder + "/bare.json", order: 0))
+            name: "bare", library: "libm.so.6", kind: .cFunction,
+            source: ManifestSource(file: folder + "/bare.json", order: 0))
         let error = refusal(bare)
         #expect(error?.code == .invalidSignature)
         #expect(

@@ -43,7 +43,8 @@ import Testing
         #expect(try callTypes("cft_float", [("value", .float)], .float, ["value": 1.5]) == .number(1.5))
         #expect(try callTypes("cft_float", [("value", .float)], .float, ["value": 0.1]) == .number(Double(Float(0.1))))
         let largest = Double(Float.greatestFiniteMagnitude)
-        #expect(try callTypes("cft_float", [("value", .float)], .float, ["value": .number(largest)]) == .number(largest))
+        #expect(
+            try callTypes("cft_float", [("value", .float)], .float, ["value": .number(largest)]) == .number(largest))
     }
 
     @Test func boolRoundTripsAndIsReadAsOneByte() throws {
@@ -103,13 +104,17 @@ import Testing
         let message = try failure(callTypesOutcome("cft_uint64_max", [], .uint64, [:]))
         #expect(
             message == "agent 'cft_uint64_max': 'cft_uint64_max' returned the uint64 18446744073709551615, above "
-                + "9223372036854775807, the largest integer a JSON output keeps exact; the value is not rounded silently")
+                + "9223372036854775807, the largest integer a JSON output keeps exact; the value is not rounded silently"
+        )
     }
 
     @Test func nanAndInfinityResultsAreRefused() throws {
         let arguments: [(String, CFunctionSignature.CType)] = [("a", .double), ("b", .double)]
         let nan = try failure(callTypesOutcome("cft_divide", arguments, .double, ["a": 0, "b": 0]))
-        #expect(nan == "agent 'cft_divide': 'cft_divide' returned NaN, which JSON cannot represent; expected a finite number")
+        #expect(
+            nan
+                == "agent 'cft_divide': 'cft_divide' returned NaN, which JSON cannot represent; expected a finite number"
+        )
         let infinity = try failure(callTypesOutcome("cft_divide", arguments, .double, ["a": 1, "b": 0]))
         #expect(infinity.contains("returned +infinity, which JSON cannot represent"))
         let negative = try failure(callTypesOutcome("cft_divide", arguments, .double, ["a": -1, "b": 0]))
@@ -117,10 +122,31 @@ import Testing
         #expect(try callTypes("cft_divide", arguments, .double, ["a": 1, "b": 4]) == .number(0.25))
     }
 
+    @Test func concurrentCallsShareThePreparedCall() throws {
+        let agent = try makeRuntime().load(
+            cFunctionManifest(
+                "add", symbol: "cft_add_int64", [("a", .int64), ("b", .int64)], returns: .int64, output: "sum"))
+        let outcomes = OutcomeBox()
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            for call in 0..<250 {
+                let a = Int64(thread * 1_000 + call)
+                outcomes.append(agent.run(input: ["a": .integer(a), "b": .integer(-2 * a)], context: RecordingContext()))
+            }
+        }
+        let sums = outcomes.all.compactMap { outcome -> Int64? in
+            if case .succeeded(let object) = outcome { return object["sum"]?.integerValue }
+            return nil
+        }
+        #expect(sums.count == 1_000)
+        let expected = (0..<4).flatMap { thread in (0..<250).map { -Int64(thread * 1_000 + $0) } }
+        #expect(sums.sorted() == expected.sorted())
+    }
+
     @Test func outputIsTheOnlyMemberNamedByReturnsOutput() throws {
         let agent = try makeRuntime().load(
-            cFunctionManifest("add", symbol: "cft_add_int64", [("a", .int64), ("b", .int64)], returns: .int64,
-                              output: "sum"))
+            cFunctionManifest(
+                "add", symbol: "cft_add_int64", [("a", .int64), ("b", .int64)], returns: .int64,
+                output: "sum"))
         let outcome = agent.run(input: ["a": 40, "b": 2], context: RecordingContext())
         guard case .succeeded(let object) = outcome else {
             Issue.record("expected success, got \(outcome)")
@@ -173,7 +199,9 @@ struct UnexpectedOutcome: Error, CustomStringConvertible {
 
 /// The single member of a successful outcome's object.
 func output(_ outcome: AgentCallOutcome) throws -> JSONValue? {
-    guard case .succeeded(let object) = outcome else { throw UnexpectedOutcome(description: "expected success, got \(outcome)") }
+    guard case .succeeded(let object) = outcome else {
+        throw UnexpectedOutcome(description: "expected success, got \(outcome)")
+    }
     #expect(object.count == 1)
     return object.values.first
 }

@@ -17,7 +17,13 @@ import Foundation
 
 /// An argument converted to its C type, ready to be laid out for ffi_call.
 enum CArgumentValue {
-    case int32(Int32), int64(Int64), uint32(UInt32), uint64(UInt64), double(Double), float(Float), bool(Bool)
+    case int32(Int32)
+    case int64(Int64)
+    case uint32(UInt32)
+    case uint64(UInt64)
+    case double(Double)
+    case float(Float)
+    case bool(Bool)
     case string(String)
 
     /// Writes the value into an 8-byte `slot`; for a string, a malloc'ed NUL-terminated copy
@@ -121,7 +127,8 @@ extension CFunctionAgent {
                 throw fault(argument, at, "\(number) is not an integer; expected an integer in \(range)")
             }
             guard let integer = Int64(exactly: number) else {
-                if argument.type == .uint64, number > 0, number <= 18_446_744_073_709_551_616.0 {  // 2^64: UInt64.max rounds up to it
+                // Up to 2^64 inclusive: UInt64.max written in JSON rounds up to 2^64.
+                if argument.type == .uint64, number > 0, number <= 18_446_744_073_709_551_616.0 {
                     throw fault(
                         argument, at,
                         "\(number) cannot be passed exactly: JSON integers above \(Int64.max) reach the host "

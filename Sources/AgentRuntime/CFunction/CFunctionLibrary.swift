@@ -29,7 +29,7 @@ struct CFunctionLibrary: @unchecked Sendable {
         do {
             path = try resolver.resolve(manifest)
             bySystemLoader = false
-        } catch where error.code == .libraryNotFound && isBareSoname(manifest.library) {
+        } catch  where error.code == .libraryNotFound && isBareSoname(manifest.library) {
             if manifest.sha256 != nil {
                 throw AgentRuntimeError(
                     .checksumMismatch, agent: agent,
