@@ -37,6 +37,11 @@ public final class AgentRuntime: Sendable {
     /// given, then dlopens it (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), calls the entry,
     /// negotiates the ABI version, checks the descriptor and calls the plugin's `init` with
     /// the manifest's `config`.
+    ///
+    /// A `kind: "c-function"` manifest instead gets its signature validated, its library
+    /// resolved the same way (or, for a bare soname found in no folder, by the system loader),
+    /// its `symbol` and `free` looked up, and one libffi call interface prepared
+    /// (docs/PLUGIN_ABI.md, "c-function agents").
     /// - Throws: `AgentRuntimeError` naming the agent, the file and what was expected.
     public func load(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
         try cache.value(for: manifest.name) { () throws(AgentRuntimeError) in try loadUncached(manifest) }
