@@ -4,27 +4,25 @@
 // Arrows go one way: CLI/Protocol -> Execution -> Planning -> Catalog; Execution -> Runtime.
 import PackageDescription
 
-// MARK: - Sample agent plugins (Plugins/), each its own dynamic library.
+// MARK: - Plugins: each a dynamic library built into the same folder as `agenthost`.
 
-/// A C plugin: a C target at Plugins/<dir> built as lib<product>.so.
-func cPlugin(_ product: String, dir: String, dependencies: [Target.Dependency] = []) -> (Product, Target) {
+/// An agent plugin: a target at `path` built as lib<product>.so, compiled against the ABI header.
+func plugin(_ product: String, path: String, dependencies: [Target.Dependency] = []) -> (Product, Target) {
     (
         .library(name: product, type: .dynamic, targets: [product]),
-        .target(name: product, dependencies: ["AgentPluginABI"] + dependencies, path: "Plugins/\(dir)")
+        .target(name: product, dependencies: ["AgentPluginABI"] + dependencies, path: path)
     )
 }
 
-/// A Swift plugin: a Swift target at Plugins/<dir> built as lib<product>.so.
-func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependency] = []) -> (Product, Target) {
-    (
-        .library(name: product, type: .dynamic, targets: [product]),
-        .target(name: product, dependencies: ["AgentPluginABI"] + dependencies, path: "Plugins/\(dir)")
-    )
-}
-
+/// The sample content agents (Plugins/), in C and in Swift.
 let samplePlugins: [(Product, Target)] = [
-    cPlugin("PlannerAgent", dir: "Planner", dependencies: ["CAgentJSON"]),
-    swiftPlugin("WriterAgent", dir: "Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+    plugin("PlannerAgent", path: "Plugins/Planner", dependencies: ["CAgentJSON"]),
+    plugin("WriterAgent", path: "Plugins/Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+    // A plain C library (no AgentHost ABI) used as c-function agents: AgentManifests/word_count.json.
+    (
+        .library(name: "TextStats", type: .dynamic, targets: ["TextStats"]),
+        .target(name: "TextStats", path: "Plugins/TextStats")
+    ),
 ]
 
 /// Code shared by the sample plugins, linked statically into each of them.
@@ -37,23 +35,34 @@ let pluginSupport: [Target] = [
     .target(name: "ContentKit", path: "Plugins/Support/ContentKit"),
 ]
 
-// MARK: - Plugins built only for the tests (Tests/Plugins/).
+/// Plugins built only for the tests and benchmarks (Tests/Plugins/, Benchmarks/).
+let testPlugins: [(Product, Target)] = [
+    plugin("TestEchoAgent", path: "Tests/Plugins/EchoAgent"),
+    plugin("TestNoEntryAgent", path: "Tests/Plugins/NoEntryAgent"),
+    plugin("TestFutureAbiAgent", path: "Tests/Plugins/FutureAbiAgent"),
+    plugin("TestTinyDescriptorAgent", path: "Tests/Plugins/TinyDescriptorAgent"),
+    plugin("TestDecliningAgent", path: "Tests/Plugins/DecliningAgent"),
+    plugin("TestNoRunAgent", path: "Tests/Plugins/NoRunAgent"),
+    plugin("TestCFunctionTypes", path: "Tests/Plugins/CFunctionTypes"),
+    plugin("BenchNoopAgent", path: "Benchmarks/NoopAgent"),
+]
 
-/// A C test plugin at Tests/Plugins/<dir>.
-func cTestPlugin(_ product: String, dir: String) -> (Product, Target) {
+// MARK: - Benchmarks: opt-in executables that print figures (`swift run -c release <name>`).
+
+/// A benchmark executable named `name`, built from Benchmarks/<directory>.
+func benchmark(_ name: String, directory: String, dependencies: [Target.Dependency]) -> (Product, Target) {
     (
-        .library(name: product, type: .dynamic, targets: [product]),
-        .target(name: product, dependencies: ["AgentPluginABI"], path: "Tests/Plugins/\(dir)")
+        .executable(name: name, targets: [directory]),
+        .executableTarget(name: directory, dependencies: dependencies, path: "Benchmarks/\(directory)")
     )
 }
 
-let testPlugins: [(Product, Target)] = [
-    cTestPlugin("TestEchoAgent", dir: "EchoAgent"),
-    cTestPlugin("TestNoEntryAgent", dir: "NoEntryAgent"),
-    cTestPlugin("TestFutureAbiAgent", dir: "FutureAbiAgent"),
-    cTestPlugin("TestTinyDescriptorAgent", dir: "TinyDescriptorAgent"),
-    cTestPlugin("TestDecliningAgent", dir: "DecliningAgent"),
-    cTestPlugin("TestNoRunAgent", dir: "NoRunAgent"),
+let benchmarks: [(Product, Target)] = [
+    benchmark("discovery-bench", directory: "DiscoveryBench", dependencies: ["AgentCatalog"]),
+    benchmark("planner-bench", directory: "PlannerBench", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
+    benchmark(
+        "cfunction-bench", directory: "CFunctionBench",
+        dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
 ]
 
 // MARK: - Host modules.
@@ -66,8 +75,7 @@ let package = Package(
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
         .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
-        .executable(name: "planner-bench", targets: ["PlannerBench"]),
-    ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
+    ] + samplePlugins.map(\.0) + testPlugins.map(\.0) + benchmarks.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -76,17 +84,28 @@ let package = Package(
     targets: [
         // The C contract every plugin compiles against.
         .target(name: "AgentPluginABI", path: "Sources/AgentPluginABI"),
+        // libffi (Debian's libffi-dev), for c-function agents.
+        .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // Manifests, templates and the knowledge base. Pure: no dlopen.
         .target(
             name: "AgentCatalog",
             dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
         ),
-        // Loading and calling agents: dlopen, ABI negotiation.
+        // Loading and calling agents: dlopen, ABI negotiation, libffi.
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AgentCatalog", "AgentPluginABI",
+                "AgentCatalog", "AgentPluginABI", "CFFI",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Requests to execution plans: requirement analysis, strategies, critical path. Pure.
+        .target(
+            name: "WorkflowPlanning",
+            dependencies: [
+                "AgentCatalog",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
         // Runs plans: scheduling, data flow, retries, timeouts, recovery; emits events. Knows no SQL.
@@ -106,24 +125,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Requests to execution plans: requirement analysis, strategies, critical path. Pure.
-        .target(
-            name: "WorkflowPlanning",
-            dependencies: [
-                "AgentCatalog",
-                .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
-        ),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
         // Runs every sample agent through a small dlopen harness; no host modules.
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
+        // Runs the built `agenthost` binary and real plugin libraries.
         .testTarget(name: "EndToEndTests", dependencies: []),
-        // Benchmarks (opt-in; run with `swift run -c release <name>`).
-        .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
-        .executableTarget(
-            name: "PlannerBench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
-    ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
+    ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )

@@ -37,6 +37,11 @@ public final class AgentRuntime: Sendable {
     /// given, then dlopens it (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), calls the entry,
     /// negotiates the ABI version, checks the descriptor and calls the plugin's `init` with
     /// the manifest's `config`.
+    ///
+    /// A `kind: "c-function"` manifest instead gets its signature validated, its library
+    /// resolved the same way (or, for a bare soname found in no folder, by the system loader),
+    /// its `symbol` and `free` looked up, and one libffi call interface prepared
+    /// (docs/PLUGIN_ABI.md, "c-function agents").
     /// - Throws: `AgentRuntimeError` naming the agent, the file and what was expected.
     public func load(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
         try cache.value(for: manifest.name) { () throws(AgentRuntimeError) in try loadUncached(manifest) }
@@ -54,12 +59,25 @@ public final class AgentRuntime: Sendable {
         switch manifest.kind {
         case .agentV1: break
         case .cFunction:
-            throw AgentRuntimeError(
-                .unsupportedKind, agent: manifest.name,
-                "kind 'c-function' is not supported by this runtime yet (it needs the libffi backend); "
-                    + "expected kind 'agent-v1'")
+            let function = try CFunctionAgent.load(manifest, resolver: resolver, logger: logger)
+            return LoadedAgent(
+                manifest: manifest, libraryPath: function.libraryPath, pluginVersion: manifest.version,
+                backend: .cFunction(function), logger: logger)
         }
         let path = try resolver.resolve(manifest)
+        try Self.vetLibrary(at: path, for: manifest)
+        let plugin = try AgentV1Plugin.load(path: path, manifest: manifest, logger: logger)
+        logger.debug(
+            "loaded agent",
+            metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
+        return LoadedAgent(
+            manifest: manifest, libraryPath: path, pluginVersion: plugin.version, backend: .agentV1(plugin),
+            logger: logger)
+    }
+
+    /// Refuses a library file group or others may write, and one whose SHA-256 differs from
+    /// the manifest's `sha256`; used for every file the runtime resolves itself.
+    static func vetLibrary(at path: String, for manifest: Manifest) throws(AgentRuntimeError) {
         try LibraryResolver.checkPermissions(path, agent: manifest.name)
         if let expected = manifest.sha256 {
             guard let actual = SHA256.hexDigest(ofFile: path) else {
@@ -72,13 +90,6 @@ public final class AgentRuntime: Sendable {
                         + "rebuild the library or update `sha256` in \(manifest.source.file)")
             }
         }
-        let plugin = try AgentV1Plugin.load(path: path, manifest: manifest, logger: logger)
-        logger.debug(
-            "loaded agent",
-            metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
-        return LoadedAgent(
-            manifest: manifest, libraryPath: path, pluginVersion: plugin.version, backend: .agentV1(plugin),
-            logger: logger)
     }
 }
 

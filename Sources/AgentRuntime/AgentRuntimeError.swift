@@ -33,6 +33,10 @@ public struct AgentRuntimeError: Error, Sendable, CustomStringConvertible {
         case malformedOutput
         /// The manifest's `kind` is not one this runtime can call.
         case unsupportedKind
+        /// A c-function manifest's `symbol`/`signature`/`free` is missing or not callable.
+        case invalidSignature
+        /// A c-function's `symbol` or `free` is not exported by its library.
+        case symbolMissing
     }
 
     /// What went wrong.

@@ -8,18 +8,21 @@ import Logging
 /// `run` may be called from many threads at once; it serializes the calls itself when the
 /// manifest is not `parallel_safe`.
 public final class LoadedAgent: Sendable {
-    /// How the agent's library is called. New kinds (e.g. `c-function` through libffi) add
-    /// a case here and a branch in `run` and `shutdown`.
+    /// How the agent's library is called. A new kind adds a case here and a branch in `run`
+    /// and `shutdown`.
     enum Backend: Sendable {
         /// A plugin speaking the AgentHost C ABI v1 (`agent_plugin.h`).
         case agentV1(AgentV1Plugin)
+        /// A plain exported C function called through libffi (`kind: "c-function"`).
+        case cFunction(CFunctionAgent)
     }
 
     /// The manifest the agent was loaded from.
     public let manifest: Manifest
     /// The absolute, symlink-free path of the loaded library.
     public let libraryPath: String
-    /// The version the plugin reports about itself (its descriptor's `version`).
+    /// The version the plugin reports about itself (its descriptor's `version`); for a
+    /// c-function agent, which reports none, the manifest's `version`.
     public let pluginVersion: String
 
     let backend: Backend
@@ -53,6 +56,8 @@ public final class LoadedAgent: Sendable {
         switch backend {
         case .agentV1(let plugin):
             return plugin.run(input: input, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
+        case .cFunction(let function):
+            return function.run(input: input, context: context)
         }
     }
 
@@ -63,6 +68,7 @@ public final class LoadedAgent: Sendable {
         guard gate.close() else { return false }
         switch backend {
         case .agentV1(let plugin): plugin.shutdown()
+        case .cFunction: break  // a plain C function has no shutdown; its library stays mapped
         }
         return true
     }

@@ -91,12 +91,6 @@ import Testing
         #expect(error?.message.contains("init returned status 1: echo init refused: fail_init is set") == true)
     }
 
-    @Test func cFunctionKindIsNotSupportedYet() throws {
-        let error = failure(try manifest("cbrt", library: "libm.so.6", kind: .cFunction))
-        #expect(error?.code == .unsupportedKind)
-        #expect(error?.message.contains("kind 'c-function' is not supported") == true)
-    }
-
     @Test func matchingSha256Loads() throws {
         let digest = try #require(SHA256.hexDigest(ofFile: buildFolder + "/libTestEchoAgent.so"))
         let agent = try makeRuntime().load(
