@@ -25,6 +25,9 @@ func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependenc
 let samplePlugins: [(Product, Target)] = [
     cPlugin("PlannerAgent", dir: "Planner", dependencies: ["CAgentJSON"]),
     swiftPlugin("WriterAgent", dir: "Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("ResearcherAgent", dir: "Researcher", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("EditorAgent", dir: "Editor", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("SEOAgent", dir: "SEO", dependencies: ["AgentPluginKit", "ContentKit"]),
 ]
 
 /// Code shared by the sample plugins, linked statically into each of them.
