@@ -29,6 +29,7 @@ let samplePlugins: [(Product, Target)] = [
     swiftPlugin("ResearcherAgent", dir: "Researcher", dependencies: ["AgentPluginKit", "ContentKit"]),
     swiftPlugin("EditorAgent", dir: "Editor", dependencies: ["AgentPluginKit", "ContentKit"]),
     swiftPlugin("SEOAgent", dir: "SEO", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("SocialMediaAgent", dir: "SocialMedia", dependencies: ["AgentPluginKit", "ContentKit"]),
 ]
 
 /// Code shared by the sample plugins, linked statically into each of them.
