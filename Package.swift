@@ -25,6 +25,7 @@ func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependenc
 let samplePlugins: [(Product, Target)] = [
     cPlugin("PlannerAgent", dir: "Planner", dependencies: ["CAgentJSON"]),
     cPlugin("ImageAgent", dir: "Image", dependencies: ["CAgentJSON"]),
+    cPlugin("CampaignManagerAgent", dir: "CampaignManager", dependencies: ["CAgentJSON"]),
     swiftPlugin("WriterAgent", dir: "Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
     swiftPlugin("ResearcherAgent", dir: "Researcher", dependencies: ["AgentPluginKit", "ContentKit"]),
     swiftPlugin("EditorAgent", dir: "Editor", dependencies: ["AgentPluginKit", "ContentKit"]),

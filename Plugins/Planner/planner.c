@@ -147,7 +147,7 @@ static long planner_weekday_on_or_after(long day)
 }
 
 static void planner_calendar_entry(agent_json_writer *w, long start, int offset, const char *channel,
-                                   const char *item, const char *asset)
+                                   const char *kind, const char *item, const char *asset)
 {
     char date[11];
     long day = planner_weekday_on_or_after(start + offset);
@@ -156,6 +156,7 @@ static void planner_calendar_entry(agent_json_writer *w, long start, int offset,
     agent_json_put_string(w, "date", date);
     agent_json_put_string(w, "weekday", agent_date_weekday_name(day));
     agent_json_put_string(w, "channel", channel);
+    agent_json_put_string(w, "kind", kind);
     agent_json_put_string(w, "item", item);
     agent_json_put_string(w, "asset", asset);
     agent_json_end_object(w);
@@ -357,17 +358,17 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     agent_json_put_string(&w, "start_date", start_formatted);
     agent_json_key(&w, "calendar");
     agent_json_begin_array(&w);
-    planner_calendar_entry(&w, start, 0, "blog", "Publish the article", "article.html");
+    planner_calendar_entry(&w, start, 0, "blog", "publish", "Publish the article", "article.html");
     if (wants_social) {
-        planner_calendar_entry(&w, start, 0, "social", "Launch posts on every platform", "social.json");
-        planner_calendar_entry(&w, start, 2, "social", "Thread of key points on X", "social.json");
-        planner_calendar_entry(&w, start, 7, "social", "Reminder post on LinkedIn", "social.json");
+        planner_calendar_entry(&w, start, 0, "social", "social_launch", "Launch posts on every platform", "social.json");
+        planner_calendar_entry(&w, start, 2, "social", "social_thread", "Thread of key points on X", "social.json");
+        planner_calendar_entry(&w, start, 7, "social", "social_reminder", "Reminder post on LinkedIn", "social.json");
     }
     if (repurposing) {
-        planner_calendar_entry(&w, start, 7, "newsletter", "Send the newsletter", "newsletter.html");
-        planner_calendar_entry(&w, start, 14, "slides", "Present the slide outline", "slides.md");
+        planner_calendar_entry(&w, start, 7, "newsletter", "newsletter", "Send the newsletter", "newsletter.html");
+        planner_calendar_entry(&w, start, 14, "slides", "slides", "Present the slide outline", "slides.md");
     }
-    planner_calendar_entry(&w, start, 28, "review", "Review campaign results against the goals", "campaign_summary.md");
+    planner_calendar_entry(&w, start, 28, "review", "review", "Review campaign results against the goals", "campaign_summary.md");
     agent_json_end_array(&w);
 
     /* A readable plan for people, beside the JSON. */
