@@ -31,6 +31,7 @@ let samplePlugins: [(Product, Target)] = [
     swiftPlugin("EditorAgent", dir: "Editor", dependencies: ["AgentPluginKit", "ContentKit"]),
     swiftPlugin("SEOAgent", dir: "SEO", dependencies: ["AgentPluginKit", "ContentKit"]),
     swiftPlugin("SocialMediaAgent", dir: "SocialMedia", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("ContentRepurposerAgent", dir: "ContentRepurposer", dependencies: ["AgentPluginKit", "ContentKit"]),
 ]
 
 /// Code shared by the sample plugins, linked statically into each of them.

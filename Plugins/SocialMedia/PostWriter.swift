@@ -8,7 +8,7 @@ enum KeyPoints {
         let article = markdown.components(separatedBy: "\n## Sources").first ?? markdown
         let sentences = Text.sentences(Text.plainText(fromMarkdown: article))
             .map { Text.removingCitations($0) }
-            .filter { !$0.hasPrefix("This article") && !$0.hasPrefix("For ") && (8...32).contains(Text.wordCount($0)) }
+            .filter { !Text.isAnaphoric($0) && !$0.hasPrefix("For ") && (8...32).contains(Text.wordCount($0)) }
         let ranking = TextRank.ranking(sentences)
         return ranking.prefix(limit).sorted().map { sentences[$0] }
     }
