@@ -91,7 +91,9 @@ struct ArticleDocument {
         // Prefer the first clause when it can stand alone.
         if let comma = s.range(of: ", ") {
             let clause = String(s[..<comma.lowerBound])
-            if (6...16).contains(Text.wordCount(clause)) { return clause }
+            let subordinate = ["when", "if", "because", "although", "while", "once", "as", "since", "after", "before", "under"]
+            let opener = Text.tokens(clause).first ?? ""
+            if (6...16).contains(Text.wordCount(clause)) && !subordinate.contains(opener) { return clause }
         }
         return words.prefix(15).joined(separator: " ") + " …"
     }

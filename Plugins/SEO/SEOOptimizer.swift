@@ -64,13 +64,15 @@ struct SEOOptimizer {
 
     // MARK: - Title, description, slug
 
-    /// The page title: the article title, with the primary keyword appended when missing,
+    /// The page title: the article title, with the primary keyword appended when none of its
+    /// words appears in it,
     /// shortened at a word boundary to 60 characters.
     func makeTitle() -> String {
         if let explicit = JSON.string(campaign["seo_title"]) { return shorten(explicit, SEOOptimizer.titleLimit) }
         var t = title
-        if let primary = keywords.first, !contains(t, primary) {
-            let candidate = "\(t): \(primary.capitalizedFirst())"
+        let titleStems = Set(Text.tokens(t).map(Stem.of))
+        if let primary = keywords.first, !Text.tokens(primary).map(Stem.of).contains(where: titleStems.contains) {
+            let candidate = t.contains(":") ? "\(t) | \(primary.capitalizedFirst())" : "\(t): \(primary.capitalizedFirst())"
             if candidate.count <= SEOOptimizer.titleLimit { t = candidate }
         }
         return shorten(t, SEOOptimizer.titleLimit)

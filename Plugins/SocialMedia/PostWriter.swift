@@ -58,7 +58,7 @@ struct PostWriter {
             text = ([title, ""] + points + ["", link, "", tags]).joined(separator: "\n")
         default:
             let hook = keyPoints.first ?? summary
-            text = fit(platform: platform, parts: [title + ": " + hook], suffix: "\n\n\(link) \(tags)")
+            text = fit(platform: platform, parts: [title + "\n\n" + hook], suffix: "\n\n\(link) \(tags)")
         }
         if platform.length(of: text) > platform.limit {
             text = fit(platform: platform, parts: [text], suffix: "")
