@@ -59,9 +59,9 @@ struct CopyEditor {
     private mutating func normalize(_ line: String, section: String) -> String {
         let rules: [(String, String, String)] = [
             ("whitespace", #"[ \t]{2,}"#, " "),
-            ("space_before_punctuation", #"\s+([,.;:!?])(?=\s|$)"#, "$1"),
             ("repeated_punctuation", #"([,;:!?])\1+"#, "$1"),
             ("repeated_punctuation", #"(?<!\.)\.\.(?!\.)"#, "."),
+            ("space_before_punctuation", #"\s+([,.;:!?])(?=\s|$)"#, "$1"),
             ("ellipsis", #"\.\.\."#, "…"),
             ("missing_space_after_punctuation", #"([,;])(?=[A-Za-z])"#, "$1 "),
             ("missing_space_after_punctuation", #"(?<=[a-z])([.!?])(?=[A-Z][a-z])"#, "$1 "),
