@@ -99,6 +99,6 @@ let package = Package(
         ),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
         // Runs every sample agent through a small dlopen harness; no host modules.
-        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
+        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
 )
