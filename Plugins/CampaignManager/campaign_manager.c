@@ -53,6 +53,7 @@ static void cm_add_check(cm_state *st, const char *name, int passed, const char 
     cm_check *c = &st->checks[st->check_count++];
     snprintf(c->name, sizeof c->name, "%s", name);
     snprintf(c->detail, sizeof c->detail, "%s", detail);
+    agent_json_utf8_trim(c->detail);
     c->passed = passed;
 }
 
@@ -203,6 +204,8 @@ static agent_status cm_run(void *state, const agent_host *host, const char *inpu
         agent_date_format_compact(d + 1, to);
         snprintf(uid, sizeof uid, "%s-%s-%s@agenthost", slug, kind, from);
         snprintf(summary, sizeof summary, "%s: %s", item, title);
+        agent_json_utf8_trim(uid);
+        agent_json_utf8_trim(summary);
         agent_json_buffer desc = {0};
         agent_json_buffer_printf(&desc, "%s (%s channel). Asset: %s%s.\n", item, channel, asset, ready ? "" : " (not ready)");
         if (url && (strcmp(kind, "publish") == 0 || strncmp(kind, "social", 6) == 0))

@@ -249,6 +249,7 @@ static agent_status image_run(void *state, const agent_host *host, const char *i
     for (size_t i = 0; i < word_count && i < 3; i++) {
         char upper[64];
         snprintf(upper, sizeof upper, "%s", agent_json_string(words[i], ""));
+        agent_json_utf8_trim(upper);
         for (char *c = upper; *c; c++)
             if (*c >= 'a' && *c <= 'z') *c = (char)(*c - 'a' + 'A');
         if (i) agent_json_buffer_puts(&svg, " \xC2\xB7 ");

@@ -58,6 +58,7 @@ static void planner_lower_copy(char *out, size_t size, const char *in)
     size_t i = 0;
     for (; in[i] && i + 1 < size; i++) out[i] = (char)tolower((unsigned char)in[i]);
     out[i] = 0;
+    agent_json_utf8_trim(out);
 }
 
 /* Length of `word` without a plural "s" (but not "ss"). */
@@ -214,7 +215,7 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     long start;
     if (agent_date_parse(start_text, &start) != 0) {
         char message[256];
-        snprintf(message, sizeof message, "planner: campaign.start_date \"%.40s\" is not a date of the form YYYY-MM-DD",
+        snprintf(message, sizeof message, "planner: campaign.start_date \"%.40s\" is not a valid date of the form YYYY-MM-DD",
                  start_text);
         agent_json_free(input);
         planner_fail(output, message);
@@ -252,6 +253,7 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     snprintf(sections[n].heading, sizeof sections[n].heading, "Introduction");
     char title_lower[160];
     snprintf(title_lower, sizeof title_lower, "%s", title);
+    agent_json_utf8_trim(title_lower);
     if (title_lower[0] && !isupper((unsigned char)title_lower[1])) title_lower[0] = (char)tolower((unsigned char)title_lower[0]);
     snprintf(sections[n].purpose, sizeof sections[n].purpose, "Set out why %s matters to %s", title_lower, audience);
     for (int k = 0; k < theme_count && k < 2; k++) memcpy(sections[n].keywords[sections[n].keyword_count++], themes[k], PLANNER_THEME_LEN);
@@ -286,7 +288,12 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     sections[n].target_words = planner_round10(total_words * 0.10);
     n++;
     int outline_total = 0;
-    for (int i = 0; i < n; i++) outline_total += sections[i].target_words;
+    for (int i = 0; i < n; i++) {
+        outline_total += sections[i].target_words;
+        /* Long campaign text may have been cut inside a UTF-8 sequence. */
+        agent_json_utf8_trim(sections[i].heading);
+        agent_json_utf8_trim(sections[i].purpose);
+    }
 
     const agent_json_value *content_types = agent_json_get(campaign, "content_types");
     int wants_social = planner_has_string(content_types, "social_media");
