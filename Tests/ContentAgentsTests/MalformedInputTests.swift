@@ -21,6 +21,20 @@ import Testing
         }
     }
 
+    @Test func invalidUTF8AndOverlongTextStillGiveValidJSON() throws {
+        var bytes = Data(#"{"campaign": {"title": "Solar "#.utf8)
+        bytes.append(contentsOf: [0xFF, 0xFE, 0xC3])
+        bytes.append(Data(#" roofs", "audience": ""#.utf8))
+        bytes.append(Data(String(repeating: "é", count: 400).utf8))
+        bytes.append(Data(#""}}"#.utf8))
+        for name in ["planner", "image"] {
+            let result = try Agents.load(name).run(json: bytes)
+            #expect(result.status == AGENT_STATUS_OK, "\(name): \(result.text)")
+            #expect(String(data: result.bytes, encoding: .utf8) != nil, "\(name) output is valid UTF-8")
+            #expect(result.object != nil, "\(name) output is a JSON object")
+        }
+    }
+
     @Test func plannerReportsTheByteOffsetOfMalformedJSON() throws {
         let result = try Agents.load("planner").run(json: Data("{\"campaign\": {\"title\": \"x\",}}".utf8))
         #expect(result.text == "planner: input is not a JSON object (invalid JSON at byte 27: expected a string key)")

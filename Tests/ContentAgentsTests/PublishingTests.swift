@@ -147,7 +147,7 @@ final class ElementCollector: NSObject, XMLParserDelegate {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let chain = try ChainRun.run(artifacts: folder)
         let ics = try Data(contentsOf: URL(fileURLWithPath: folder + "/calendar.ics"))
-        let text = String(decoding: ics, as: UTF8.self)
+        let text = try #require(String(data: ics, encoding: .utf8), "calendar.ics is valid UTF-8 after folding")
         #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
         #expect(text.hasSuffix("END:VCALENDAR\r\n"))
         let bareNewlines = text.replacingOccurrences(of: "\r\n", with: "").contains("\n")
