@@ -17,7 +17,14 @@ func plugin(_ product: String, path: String, dependencies: [Target.Dependency] =
 /// The sample content agents (Plugins/), in C and in Swift.
 let samplePlugins: [(Product, Target)] = [
     plugin("PlannerAgent", path: "Plugins/Planner", dependencies: ["CAgentJSON"]),
+    plugin("ImageAgent", path: "Plugins/Image", dependencies: ["CAgentJSON"]),
+    plugin("CampaignManagerAgent", path: "Plugins/CampaignManager", dependencies: ["CAgentJSON"]),
+    plugin("ResearcherAgent", path: "Plugins/Researcher", dependencies: ["AgentPluginKit", "ContentKit"]),
     plugin("WriterAgent", path: "Plugins/Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+    plugin("EditorAgent", path: "Plugins/Editor", dependencies: ["AgentPluginKit", "ContentKit"]),
+    plugin("SEOAgent", path: "Plugins/SEO", dependencies: ["AgentPluginKit", "ContentKit"]),
+    plugin("SocialMediaAgent", path: "Plugins/SocialMedia", dependencies: ["AgentPluginKit", "ContentKit"]),
+    plugin("ContentRepurposerAgent", path: "Plugins/ContentRepurposer", dependencies: ["AgentPluginKit", "ContentKit"]),
     // A plain C library (no AgentHost ABI) used as c-function agents: AgentManifests/word_count.json.
     (
         .library(name: "TextStats", type: .dynamic, targets: ["TextStats"]),
@@ -129,7 +136,7 @@ let package = Package(
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
         // Runs every sample agent through a small dlopen harness; no host modules.
-        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
+        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
         // Runs the built `agenthost` binary and real plugin libraries.
         .testTarget(name: "EndToEndTests", dependencies: []),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
