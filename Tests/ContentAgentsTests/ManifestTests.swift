@@ -10,7 +10,8 @@ import Testing
         return url.appendingPathComponent("AgentManifests").path
     }()
 
-    /// Every manifest of the sample agents by name (templates/ excluded).
+    /// Every agent-v1 manifest of the sample agents by name (templates/ and the c-function
+    /// examples, which wrap plain C functions, excluded).
     static func manifests() throws -> [String: [String: Any]] {
         var result: [String: [String: Any]] = [:]
         for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where file.hasSuffix(".json") {
@@ -18,6 +19,7 @@ import Testing
             guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let name = object["name"] as? String
             else { throw HarnessError("\(file) is not a manifest object with a name") }
             #expect(file == name + ".json", "\(file) holds agent \(name)")
+            if object["kind"] as? String == "c-function" { continue }
             result[name] = object
         }
         return result
