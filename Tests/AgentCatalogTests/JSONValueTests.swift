@@ -46,3 +46,21 @@ import Testing
         #expect(try JSONValue(parsing: value.compactText) == value)
     }
 }
+
+@Suite struct JSONNumberTests {
+    @Test func integersAtTheEdgesOfInt64StayExact() throws {
+        #expect(try JSONValue(parsing: "9223372036854775807") == .integer(.max))
+        #expect(try JSONValue(parsing: "-9223372036854775808") == .integer(.min))
+        #expect(try JSONValue(parsing: "-0") == .integer(0))
+    }
+
+    @Test func integersBeyondInt64BecomeNumbers() throws {
+        #expect(try JSONValue(parsing: "9223372036854775808") == .number(9_223_372_036_854_775_808))
+        #expect(try JSONValue(parsing: "-9223372036854775809") == .number(-9_223_372_036_854_775_809))
+    }
+
+    @Test func fractionsAndExponentsAreNumbers() throws {
+        #expect(try JSONValue(parsing: "2.5e3") == .number(2500))
+        #expect(try JSONValue(parsing: "-0.125") == .number(-0.125))
+    }
+}
