@@ -81,8 +81,9 @@ let package = Package(
         .target(
             name: "WorkflowExecution",
             dependencies: [
-                "AgentCatalog", "AgentRuntime",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // The `agenthost` executable.
