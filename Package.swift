@@ -113,5 +113,12 @@ let package = Package(
             dependencies: ["WorkflowPlanning", "AgentCatalog"],
             path: "Benchmarks/PlannerBench"
         ),
+        .testTarget(
+            name: "WorkflowExecutionTests",
+            dependencies: [
+                "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )

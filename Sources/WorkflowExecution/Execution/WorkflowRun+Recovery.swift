@@ -257,34 +257,34 @@ extension WorkflowRun {
         log.flush()
         timer.stop()
         let status = log.status
-        condition.lock()
+        doneCondition.lock()
         finalStatus = status
         let resumed = waiters
         waiters = []
-        condition.broadcast()
-        condition.unlock()
+        doneCondition.broadcast()
+        doneCondition.unlock()
         for waiter in resumed { waiter.resume(returning: status) }
         condition.lock()
     }
 
     /// Blocks until the run is over.
     func waitFinished() -> WorkflowStatus {
-        condition.lock()
-        defer { condition.unlock() }
-        while finalStatus == nil { condition.wait() }
+        doneCondition.lock()
+        defer { doneCondition.unlock() }
+        while finalStatus == nil { doneCondition.wait() }
         return finalStatus!
     }
 
     /// Suspends until the run is over.
     func finishedAsync() async -> WorkflowStatus {
         await withCheckedContinuation { continuation in
-            condition.lock()
+            doneCondition.lock()
             if let finalStatus {
-                condition.unlock()
+                doneCondition.unlock()
                 continuation.resume(returning: finalStatus)
             } else {
                 waiters.append(continuation)
-                condition.unlock()
+                doneCondition.unlock()
             }
         }
     }

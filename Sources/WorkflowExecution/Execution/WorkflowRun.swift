@@ -49,6 +49,8 @@ final class WorkflowRun: @unchecked Sendable {
     var cancelReason: String?
     var failReason: String?
     var finished = false
+    /// Guards `finalStatus` and `waiters` (apart from `condition`, whose signals are for workers).
+    let doneCondition = NSCondition()
     var finalStatus: WorkflowStatus?
     var waiters: [CheckedContinuation<WorkflowStatus, Never>] = []
     let startedAt: Double
