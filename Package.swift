@@ -42,6 +42,7 @@ let testPlugins: [(Product, Target)] = [
     cTestPlugin("TestTinyDescriptorAgent", dir: "TinyDescriptorAgent"),
     cTestPlugin("TestDecliningAgent", dir: "DecliningAgent"),
     cTestPlugin("TestNoRunAgent", dir: "NoRunAgent"),
+    cTestPlugin("TestExecAgent", dir: "ExecTestAgent"),
 ]
 
 // MARK: - Host modules.
