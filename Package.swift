@@ -7,10 +7,10 @@ import PackageDescription
 // MARK: - Sample agent plugins (Plugins/), each its own dynamic library.
 
 /// A C plugin: a C target at Plugins/<dir> built as lib<product>.so.
-func cPlugin(_ product: String, dir: String) -> (Product, Target) {
+func cPlugin(_ product: String, dir: String, dependencies: [Target.Dependency] = []) -> (Product, Target) {
     (
         .library(name: product, type: .dynamic, targets: [product]),
-        .target(name: product, dependencies: ["AgentPluginABI"], path: "Plugins/\(dir)")
+        .target(name: product, dependencies: ["AgentPluginABI"] + dependencies, path: "Plugins/\(dir)")
     )
 }
 
@@ -23,6 +23,18 @@ func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependenc
 }
 
 let samplePlugins: [(Product, Target)] = [
+    cPlugin("PlannerAgent", dir: "Planner", dependencies: ["CAgentJSON"]),
+    swiftPlugin("WriterAgent", dir: "Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+]
+
+/// Code shared by the sample plugins, linked statically into each of them.
+let pluginSupport: [Target] = [
+    // JSON reader/writer, files and dates for the C plugins (symbols prefixed agent_json_/agent_date_).
+    .target(name: "CAgentJSON", path: "Plugins/Support/CAgentJSON"),
+    // Descriptor and entry glue that turns a Swift closure into an agent-v1 plugin.
+    .target(name: "AgentPluginKit", dependencies: ["AgentPluginABI"], path: "Plugins/Support/AgentPluginKit"),
+    // Text algorithms of the content agents: tokens, sentences, TF-IDF, TextRank, readability, Markdown.
+    .target(name: "ContentKit", path: "Plugins/Support/ContentKit"),
 ]
 
 // MARK: - Plugins built only for the tests (Tests/Plugins/).
@@ -91,13 +103,11 @@ let package = Package(
         .executableTarget(
             name: "AgentHostCLI",
             dependencies: [
-                "AgentCatalog", "AgentRuntime",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         // Requests to execution plans: requirement analysis, strategies, critical path. Pure.
         .target(
             name: "WorkflowPlanning",
@@ -107,13 +117,16 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
-        // `swift run -c release planner-bench`: planning time and memory on generated graphs.
+        // Runs every sample agent through a small dlopen harness; no host modules.
+        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+        // Benchmarks (opt-in; run with `swift run -c release <name>`).
+        .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
         .executableTarget(
-            name: "PlannerBench",
-            dependencies: ["WorkflowPlanning", "AgentCatalog"],
-            path: "Benchmarks/PlannerBench"
-        ),
+            name: "planner-bench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [
@@ -121,5 +134,5 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-    ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
+    ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
 )
