@@ -67,7 +67,7 @@ let package = Package(
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
         .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
-        .executable(name: "planner-bench", targets: ["PlannerBench"]),
+        .executable(name: "planner-bench", targets: ["planner-bench"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

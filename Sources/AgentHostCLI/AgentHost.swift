@@ -14,6 +14,8 @@ struct AgentHost: AsyncParsableCommand {
         subcommands: [
             Agents.self,
             Invoke.self,
+            Run.self,
+            Worker.self,
         ]
     )
 }
