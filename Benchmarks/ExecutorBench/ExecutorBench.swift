@@ -115,6 +115,7 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
                     snapshot * 1e6 / Double(count)))
     }
 }
+print("(of which plan: µs per agent spent turning the plan into the JSON snapshot workflow.started carries)")
 if loadedNoop == nil {
     print("(C plugin rows need libTestExecAgent.so beside the binary: run `swift build -c release` first)")
 }
