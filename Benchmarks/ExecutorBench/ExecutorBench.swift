@@ -69,7 +69,9 @@ func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunn
     let start = DispatchTime.now().uptimeNanoseconds
     let status = executor.start(plan: planned.2, workflowId: "bench").wait()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    guard status.state == .completed else { fatalError("bench workflow ended \(status.state): \(status.message ?? "")") }
+    guard status.state == .completed else {
+        fatalError("bench workflow ended \(status.state): \(status.message ?? "")")
+    }
     return seconds
 }
 
@@ -79,16 +81,18 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 let count = 10_000
 let chain = (0..<count).map { manifest("a\($0)", $0 == 0 ? [] : ["a\($0 - 1)"], estimate: 0.001, order: $0) }
-let fanOut = [manifest("root", [], estimate: 0.001, order: 0)]
+let fanOut =
+    [manifest("root", [], estimate: 0.001, order: 0)]
     + (1..<count).map { manifest("a\($0)", ["root"], estimate: 0.001, order: $0) }
 
 var loadedNoop: LoadedAgent?
 let folder = PluginSearchPaths.currentExecutableFolder() ?? "."
 if FileManager.default.fileExists(atPath: folder + "/libTestExecAgent.so") {
     let runtime = AgentRuntime(searchPaths: PluginSearchPaths(pluginFolders: [folder]), logger: logger)
-    loadedNoop = try? runtime.load(Manifest(
-        name: "noop", library: "libTestExecAgent.so", entry: "exec_entry_noop", config: ["noop": true],
-        source: ManifestSource(file: folder + "/noop.json", order: 0)))
+    loadedNoop = try? runtime.load(
+        Manifest(
+            name: "noop", library: "libTestExecAgent.so", entry: "exec_entry_noop", config: ["noop": true],
+            source: ManifestSource(file: folder + "/noop.json", order: 0)))
 }
 
 print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, recorder off, median of 5 runs")
@@ -103,15 +107,17 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
         _ = execute(planned, runner: runner)
         let seconds = median((0..<5).map { _ in execute(planned, runner: runner) })
         // workflow.started carries the whole plan as JSON: a one-off O(V) cost, shown apart.
-        let snapshot = median((0..<5).map { _ in
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = planned.2.json
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        })
+        let snapshot = median(
+            (0..<5).map { _ in
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = planned.2.json
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            })
         print(
             name.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
                 + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  "
-                + String(format: "%8.2f  %9.1f  %13.2f", seconds * 1e6 / Double(count), seconds * 1000,
+                + String(
+                    format: "%8.2f  %9.1f  %13.2f", seconds * 1e6 / Double(count), seconds * 1000,
                     snapshot * 1e6 / Double(count)))
     }
 }
@@ -138,9 +144,10 @@ let work = dag.reduce(0) { $0 + $1.estimateSeconds }
 let adaptivePlan = plan(dag, strategy: .adaptive, concurrency: 4)
 let bound = max(adaptivePlan.2.criticalPathSeconds, work / 4)
 print("")
-print("200-agent random DAG (seed 42, 5-50 ms sleeps, 4 workers): work \(String(format: "%.3f", work)) s, "
-    + "critical path \(String(format: "%.3f", adaptivePlan.2.criticalPathSeconds)) s, "
-    + "bound max(cp, work/4) = \(String(format: "%.3f", bound)) s")
+print(
+    "200-agent random DAG (seed 42, 5-50 ms sleeps, 4 workers): work \(String(format: "%.3f", work)) s, "
+        + "critical path \(String(format: "%.3f", adaptivePlan.2.criticalPathSeconds)) s, "
+        + "bound max(cp, work/4) = \(String(format: "%.3f", bound)) s")
 print("")
 print("strategy  makespan s  vs bound   (median of 3)")
 print("--------  ----------  --------")

@@ -17,19 +17,23 @@ import WorkflowPlanning
         isolation: Manifest.Isolation = .inProcess, order: Int
     ) -> Manifest {
         Manifest(
-            name: name, library: "libTestExecAgent.so", entry: "exec_entry_\(name)", dependencies: dependencies, estimateSeconds: 0.01,
+            name: name, library: "libTestExecAgent.so", entry: "exec_entry_\(name)", dependencies: dependencies,
+            estimateSeconds: 0.01,
             maxRetries: retries, timeoutSeconds: timeout, isolation: isolation, config: config,
             source: ManifestSource(file: NSTemporaryDirectory() + "\(name).json", order: order))
     }
 
-    private func run(_ manifests: [Manifest], goal: [String], id: String) throws -> (WorkflowHandle, WorkflowStatus, PluginAgentRunner) {
+    private func run(_ manifests: [Manifest], goal: [String], id: String) throws -> (
+        WorkflowHandle, WorkflowStatus, PluginAgentRunner
+    ) {
         let catalog = Catalog(agents: manifests)
         let planner = Planner(catalog: catalog)
         let plan = try planner.plan(WorkflowRequest(goal: .agents(goal), maxConcurrency: 2))
         let logger = Logger(label: "PluginRunnerTests")
         let runtime = AgentRuntime(
             searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: Self.buildFolder), logger: logger)
-        let runner = PluginAgentRunner(runtime: runtime, workerExecutable: Self.buildFolder + "/agenthost", logger: logger)
+        let runner = PluginAgentRunner(
+            runtime: runtime, workerExecutable: Self.buildFolder + "/agenthost", logger: logger)
         let executor = WorkflowExecutor(
             catalog: catalog, runner: runner, recorder: InMemoryRecorder(), planner: planner,
             options: ExecutorOptions(
@@ -96,7 +100,8 @@ import WorkflowPlanning
     @Test func progressAndRetriesOfARealPluginAreVisible() throws {
         let log = NSTemporaryDirectory() + "exec-record-\(UUID().uuidString).txt"
         let manifests = [
-            execAgent("busy", config: ["retryable_until": 2, "record": .string(log), "progress": true], retries: 2, order: 0)
+            execAgent(
+                "busy", config: ["retryable_until": 2, "record": .string(log), "progress": true], retries: 2, order: 0)
         ]
         let (handle, status, _) = try run(manifests, goal: ["busy"], id: "wf-busy")
         #expect(status.state == .completed)

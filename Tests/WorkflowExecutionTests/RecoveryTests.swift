@@ -46,8 +46,10 @@ import WorkflowPlanning
     }
 
     @Test func skipSkipsHardDependentsAndRunsEverythingElse() throws {
-        let runner = FakeRunner(["researcher": .fail(message: "search engine down", retryable: false),
-                                 "writer": .fail(message: "model refused", retryable: false)])
+        let runner = FakeRunner([
+            "researcher": .fail(message: "search engine down", retryable: false),
+            "writer": .fail(message: "model refused", retryable: false),
+        ])
         let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, recovery: .skip)
         let (handle, status) = harness.run()
         #expect(status.names(.completed) == ["planner", "image"])
@@ -112,7 +114,7 @@ import WorkflowPlanning
             agent("fails", order: 0), agent("slow", order: 1),
             agent("after", [.agent("slow")], order: 2),
         ]
-        let runner = FakeRunner(["fails": .fail(message: "disk full", retryable: false), "slow": .waitForCancel])
+        let runner = FakeRunner(["fails": .failLater(ms: 50, message: "disk full"), "slow": .waitForCancel])
         let harness = try Harness(manifests, goal: ["fails", "after"], runner: runner, recovery: .abort)
         let (_, status) = harness.run()
         #expect(status.state == .failed)
@@ -124,8 +126,11 @@ import WorkflowPlanning
     }
 
     @Test func manifestRecoveryOverridesTheRequest() throws {
-        let runner = FakeRunner(["writer": .fail(message: "model refused", retryable: false), "image": .succeed(sleepMs: 20)])
-        let harness = try Harness(sevenAgents(writerRecovery: .abort), goal: sevenNames, runner: runner, recovery: .skip)
+        let runner = FakeRunner([
+            "writer": .fail(message: "model refused", retryable: false), "image": .succeed(sleepMs: 20),
+        ])
+        let harness = try Harness(
+            sevenAgents(writerRecovery: .abort), goal: sevenNames, runner: runner, recovery: .skip)
         let (_, status) = harness.run()
         #expect(status.message == "writer failed: model refused")
         #expect(runner.runs(of: "editor").isEmpty)

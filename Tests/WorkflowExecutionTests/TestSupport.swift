@@ -10,6 +10,8 @@ import WorkflowPlanning
 enum FakeBehavior: Sendable {
     case succeed(sleepMs: Int)
     case fail(message: String, retryable: Bool)
+    /// Sleeps `ms`, then fails for good.
+    case failLater(ms: Int, message: String)
     /// Fails retryably on attempts up to `attempts`, then succeeds.
     case failFirst(attempts: Int)
     /// Sleeps until cancelled (checking every ms), then reports cancellation.
@@ -67,8 +69,12 @@ final class FakeRunner: AgentRunner, @unchecked Sendable {
             outcome = .succeeded(["agent": .string(name), "attempt": .integer(Int64(request.attempt))])
         case .fail(let message, let retryable):
             outcome = .failed(message: message, retryable: retryable)
+        case .failLater(let ms, let message):
+            usleep(UInt32(ms * 1000))
+            outcome = .failed(message: message, retryable: false)
         case .failFirst(let attempts):
-            outcome = request.attempt <= attempts
+            outcome =
+                request.attempt <= attempts
                 ? .failed(message: "\(name) busy on attempt \(request.attempt)", retryable: true)
                 : .succeeded(["agent": .string(name), "attempt": .integer(Int64(request.attempt))])
         case .waitForCancel:
@@ -110,8 +116,9 @@ func sevenAgents(writerRecovery: Manifest.RecoveryStrategy? = nil) -> [Manifest]
         agent("planner", estimate: 1, order: 0),
         agent("researcher", [.agent("planner")], estimate: 3, order: 1),
         agent("image", [.agent("planner")], estimate: 2, order: 2),
-        agent("writer", [.agent("planner"), .agent("researcher", .soft)], estimate: 3,
-              capabilities: ["copywriting"], alternatives: ["writer_lite"], recovery: writerRecovery, order: 3),
+        agent(
+            "writer", [.agent("planner"), .agent("researcher", .soft)], estimate: 3,
+            capabilities: ["copywriting"], alternatives: ["writer_lite"], recovery: writerRecovery, order: 3),
         agent("editor", [.agent("writer")], estimate: 1, order: 4),
         agent("seo", [.agent("editor")], estimate: 1, order: 5),
         agent("social", [.agent("editor"), .agent("image")], estimate: 1, order: 6),

@@ -73,8 +73,9 @@ final class RunView: @unchecked Sendable {
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled)
             let elapsed = record.startedAt.map { RunView.seconds(now - $0) } ?? ""
             let attempt = record.attempts > 1 ? " (attempt \(record.attempts))" : ""
-            lines.append("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) [\(bar)] "
-                + "\(String(format: "%3.0f", fraction * 100))%  \(elapsed)\(attempt)")
+            lines.append(
+                "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) [\(bar)] "
+                    + "\(String(format: "%3.0f", fraction * 100))%  \(elapsed)\(attempt)")
         }
         var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
         text += lines.joined(separator: "\n") + "\n"

@@ -22,7 +22,8 @@ extension AgentHost {
         @OptionGroup var host: HostOptions
         @Argument(help: "The request file (JSON).") var request: String
         @Option(help: "Override the request's strategy: sequential, parallel or adaptive.") var strategy: String?
-        @Option(help: "Override the request's recovery: skip, retry_alternative, replan or abort.") var recovery: String?
+        @Option(help: "Override the request's recovery: skip, retry_alternative, replan or abort.") var recovery:
+            String?
         @Option(help: "Override the request's max_concurrency.") var maxConcurrency: Int?
         @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
         @Option(help: ArgumentHelp("Folder for the agents' files (default .agenthost/runs).", valueName: "dir"))

@@ -14,7 +14,8 @@ extension AgentHost {
         @OptionGroup var host: HostOptions
 
         func run() throws {
-            let status = WorkerLoop.run(input: STDIN_FILENO, output: STDOUT_FILENO, logger: host.makeLogger("agenthost-worker"))
+            let status = WorkerLoop.run(
+                input: STDIN_FILENO, output: STDOUT_FILENO, logger: host.makeLogger("agenthost-worker"))
             if status != 0 { throw ExitCode(status) }
         }
     }
