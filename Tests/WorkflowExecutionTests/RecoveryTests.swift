@@ -35,6 +35,23 @@ import WorkflowPlanning
         #expect(status.names(.failed) == ["flaky", "broken"])
     }
 
+    @Test func retriesAreCountedOnATestClockWithoutWaitingForTheBackoff() throws {
+        let manifests = [agent("flaky", retries: 5, timeout: 1e9, order: 0)]
+        let runner = FakeRunner(["flaky": .failFirst(attempts: 3)])
+        // The standard policy (0.2 s, 0.4 s, 0.8 s) on a clock that moves 10 s per reading.
+        let harness = try Harness(
+            manifests, goal: ["flaky"], runner: runner, retry: RetryPolicy(jitter: .none),
+            clock: SteppingClock(step: 10), heartbeat: 1e9)
+        let (handle, status) = harness.run()
+        #expect(status.state == .completed)
+        #expect(status.agents["flaky"]?.attempts == 4)
+        let retrying = handle.events().filter { $0.type == .agentRetrying }
+        #expect(retrying.compactMap { $0.data?["delay_seconds"]?.doubleValue } == [0.2, 0.4, 0.8])
+        let stamps = handle.events().map(\.timestamp)
+        #expect(stamps.first! > 1_000_000)
+        #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
     @Test func retryPolicyBacksOffExponentiallyWithinTheCap() {
         let policy = RetryPolicy(initialInterval: 0.2, multiplier: 2, maximumInterval: 1, jitter: .none)
         #expect((1...5).map { policy.delay(beforeRetry: $0, random: 0.5) } == [0.2, 0.4, 0.8, 1, 1])

@@ -136,7 +136,9 @@ struct Harness {
     init(
         _ manifests: [Manifest], goal: [String], runner: FakeRunner, strategy: Strategy = .adaptive,
         recovery: Manifest.RecoveryStrategy = .skip, maxConcurrency: Int = 4, resources: [String: Int] = [:],
-        grace: Double = 0.05, campaign: JSONValue = ["title": "test"]
+        grace: Double = 0.05, campaign: JSONValue = ["title": "test"],
+        retry: RetryPolicy = RetryPolicy(initialInterval: 0.001, multiplier: 2, maximumInterval: 0.01, jitter: .none),
+        clock: any ExecutorClock = SystemClock(), heartbeat: Double = 2
     ) throws {
         catalog = Catalog(agents: manifests)
         let planner = Planner(catalog: catalog)
@@ -148,8 +150,8 @@ struct Harness {
         executor = WorkflowExecutor(
             catalog: catalog, runner: runner, recorder: recorder, planner: planner,
             options: ExecutorOptions(
-                retry: RetryPolicy(initialInterval: 0.001, multiplier: 2, maximumInterval: 0.01, jitter: .none),
-                cancellationGrace: grace, artifactsRoot: "/tmp/agenthost-tests", baseDirectory: "/tmp"),
+                retry: retry, cancellationGrace: grace, artifactsRoot: "/tmp/agenthost-tests", baseDirectory: "/tmp",
+                heartbeatInterval: heartbeat, clock: clock),
             logger: Logger(label: "test"))
     }
 
@@ -165,3 +167,23 @@ extension WorkflowStatus {
 
 /// Whether two runs overlap in time.
 func overlap(_ a: FakeRun, _ b: FakeRun) -> Bool { a.start < b.end && b.start < a.end }
+
+/// A clock that moves `step` seconds forward each time it is read: timers come due at
+/// once, so retry delays of seconds cost no real time, and timestamps are predictable.
+final class SteppingClock: ExecutorClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Double
+    private let step: Double
+
+    init(start: Double = 1_000_000, step: Double) {
+        current = start
+        self.step = step
+    }
+
+    func now() -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        current += step
+        return current
+    }
+}
