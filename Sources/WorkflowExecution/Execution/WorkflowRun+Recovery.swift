@@ -28,6 +28,12 @@ extension WorkflowRun {
                     node, strategy: "skip", note: "replanning without \(manifests[node].name) failed: \(problem)")
             }
         }
+        // Recovery may have added agents: a run that started with fewer threads than it may now use grows.
+        let wanted = min(state.maxConcurrency, state.unsettled)
+        while threads < wanted {
+            threads += 1
+            spawnWorker(threads)
+        }
     }
 
     /// Settles `node` as failed; its hard dependents are skipped, with a resequencing event.
