@@ -51,6 +51,7 @@ let testPlugins: [(Product, Target)] = [
     plugin("TestDecliningAgent", path: "Tests/Plugins/DecliningAgent"),
     plugin("TestNoRunAgent", path: "Tests/Plugins/NoRunAgent"),
     plugin("TestCFunctionTypes", path: "Tests/Plugins/CFunctionTypes"),
+    plugin("TestExecAgent", path: "Tests/Plugins/ExecTestAgent"),
     plugin("BenchNoopAgent", path: "Benchmarks/NoopAgent"),
 ]
 
@@ -70,6 +71,12 @@ let benchmarks: [(Product, Target)] = [
     benchmark(
         "cfunction-bench", directory: "CFunctionBench",
         dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
+    benchmark(
+        "executor-bench", directory: "ExecutorBench",
+        dependencies: [
+            "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 ]
 
 // MARK: - Host modules.
@@ -119,15 +126,16 @@ let package = Package(
         .target(
             name: "WorkflowExecution",
             dependencies: [
-                "AgentCatalog", "AgentRuntime",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // The `agenthost` executable.
         .executableTarget(
             name: "AgentHostCLI",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -139,5 +147,12 @@ let package = Package(
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
         // Runs the built `agenthost` binary and real plugin libraries.
         .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(
+            name: "WorkflowExecutionTests",
+            dependencies: [
+                "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )

@@ -15,6 +15,8 @@ struct AgentHost: AsyncParsableCommand {
             Agents.self,
             Invoke.self,
             Plan.self,
+            Run.self,
+            Worker.self,
         ]
     )
 }
