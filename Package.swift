@@ -86,6 +86,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
+        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
+        // Benchmarks (opt-in; run with `swift run -c release <name>`).
+        .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )

@@ -1,0 +1,80 @@
+/// The checks that need every file at once: duplicates and references between manifests.
+enum CrossFileValidation {
+    /// The manifests with the first of each name kept; a problem for every later duplicate.
+    static func uniqueAgents(_ manifests: [Manifest], problems: inout [ManifestProblem]) -> [Manifest] {
+        var firstFile: [String: String] = [:]
+        var kept: [Manifest] = []
+        kept.reserveCapacity(manifests.count)
+        for manifest in manifests {
+            if let first = firstFile[manifest.name] {
+                problems.append(
+                    .invalid(
+                        manifest.source.file, "name",
+                        "agent \"\(manifest.name)\" is already defined in \(first); this file is ignored"))
+            } else {
+                firstFile[manifest.name] = manifest.source.file
+                kept.append(manifest)
+            }
+        }
+        return kept
+    }
+
+    /// A problem for every hard or soft dependency nobody satisfies and every unknown alternative.
+    ///
+    /// Optional dependencies may name agents that are not installed: they only order a plan.
+    static func checkReferences(_ agents: [Manifest], problems: inout [ManifestProblem]) {
+        let names = Set(agents.map(\.name))
+        var providers: [String: [String]] = [:]
+        for agent in agents {
+            for capability in agent.capabilities { providers[capability, default: []].append(agent.name) }
+        }
+        for agent in agents {
+            let file = agent.source.file
+            for (index, dependency) in agent.dependencies.enumerated() where dependency.type != .optional {
+                let field = "dependencies[\(index)]"
+                switch dependency.target {
+                case .agent(let name) where !names.contains(name):
+                    problems.append(
+                        .invalid(
+                            file, field,
+                            "\(dependency.type.rawValue) dependency on unknown agent \"\(name)\"; no manifest "
+                                + "discovered has that name (make it {\"agent\": \"\(name)\", \"type\": \"optional\"} "
+                                + "if it may be absent)"))
+                case .capability(let capability)
+                where (providers[capability] ?? []).allSatisfy({ $0 == agent.name }):
+                    problems.append(
+                        .invalid(
+                            file, field,
+                            "\(dependency.type.rawValue) dependency on capability \"\(capability)\", which no "
+                                + "other discovered agent provides"))
+                default:
+                    break
+                }
+            }
+            for (index, alternative) in agent.alternatives.enumerated() where !names.contains(alternative) {
+                problems.append(
+                    .invalid(
+                        file, "alternatives[\(index)]",
+                        "unknown agent \"\(alternative)\"; expected the name of a discovered agent"))
+            }
+        }
+    }
+
+    /// The templates with the first of each campaign type kept; a problem for every duplicate.
+    static func uniqueTemplates(_ templates: [WorkflowTemplate], problems: inout [ManifestProblem]) -> [WorkflowTemplate] {
+        var firstFile: [String: String] = [:]
+        var kept: [WorkflowTemplate] = []
+        for template in templates {
+            if let first = firstFile[template.campaignType] {
+                problems.append(
+                    .invalid(
+                        template.source.file, "campaign_type",
+                        "campaign type \"\(template.campaignType)\" is already defined in \(first); this file is ignored"))
+            } else {
+                firstFile[template.campaignType] = template.source.file
+                kept.append(template)
+            }
+        }
+        return kept
+    }
+}
