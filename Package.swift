@@ -36,6 +36,12 @@ func cTestPlugin(_ product: String, dir: String) -> (Product, Target) {
 }
 
 let testPlugins: [(Product, Target)] = [
+    cTestPlugin("TestEchoAgent", dir: "EchoAgent"),
+    cTestPlugin("TestNoEntryAgent", dir: "NoEntryAgent"),
+    cTestPlugin("TestFutureAbiAgent", dir: "FutureAbiAgent"),
+    cTestPlugin("TestTinyDescriptorAgent", dir: "TinyDescriptorAgent"),
+    cTestPlugin("TestDecliningAgent", dir: "DecliningAgent"),
+    cTestPlugin("TestNoRunAgent", dir: "NoRunAgent"),
 ]
 
 // MARK: - Host modules.
@@ -89,5 +95,6 @@ let package = Package(
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
         // Benchmarks (opt-in; run with `swift run -c release <name>`).
         .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )

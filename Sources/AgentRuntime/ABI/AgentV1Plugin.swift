@@ -1,0 +1,195 @@
+import AgentCatalog
+import AgentPluginABI
+import Foundation
+import Logging
+
+// Implementation notes
+// Loading follows the header's order: dlopen (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE, see
+// shared/MACHINE-NOTES.md: RTLD_LOCAL keeps plugins' symbols apart, NODELETE keeps a Swift
+// plugin mapped), dlsym of the entry, entry(1, 0), then the descriptor's header is read
+// before anything else: the ABI version first (a plugin of another major may lay out the rest
+// differently), then struct_size. Only the first min(struct_size, sizeof) bytes are copied,
+// so a plugin built against an older 1.x header is read without touching its tail.
+
+/// A loaded, initialized agent-v1 plugin: the functions to call and its state.
+///
+/// `@unchecked Sendable`: the function pointers come from the plugin's static descriptor and
+/// never change; `state` belongs to the plugin, which the ABI makes responsible for
+/// concurrent `run` calls when the manifest says `parallel_safe`, and `LoadedAgent` never
+/// overlaps calls otherwise.
+struct AgentV1Plugin: @unchecked Sendable {
+    let agent: String
+    let version: String
+    let state: UnsafeMutableRawPointer?
+    let runFunction: agent_run_fn
+    let freeOutputFunction: agent_free_output_fn
+    let shutdownFunction: agent_shutdown_fn?
+
+    /// The smallest descriptor an ABI 1.0 host accepts (`AGENT_PLUGIN_DESCRIPTOR_MIN_SIZE`).
+    static let minimumDescriptorSize =
+        MemoryLayout<agent_plugin_descriptor>.offset(of: \agent_plugin_descriptor.shutdown)!
+        + MemoryLayout<agent_shutdown_fn?>.size
+
+    /// Opens `path`, negotiates the ABI and runs the plugin's `init`.
+    static func load(path: String, manifest: Manifest, logger: Logger) throws(AgentRuntimeError) -> AgentV1Plugin {
+        let agent = manifest.name
+        _ = dlerror()
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            throw AgentRuntimeError(
+                .notLoadable, agent: agent, "'\(path)' is not a loadable library: \(lastDynamicLinkerError())")
+        }
+        _ = dlerror()
+        guard let symbol = dlsym(handle, manifest.entry) else {
+            throw AgentRuntimeError(
+                .entryMissing, agent: agent,
+                "'\(path)' does not export the entry symbol '\(manifest.entry)' (\(lastDynamicLinkerError())); "
+                    + "a plugin defines it with AGENT_PLUGIN_DEFINE or @_cdecl(\"\(manifest.entry)\")")
+        }
+        let entry = unsafeBitCast(symbol, to: agent_plugin_entry_fn.self)
+        guard let raw = entry(UInt32(AGENT_ABI_VERSION_MAJOR), UInt32(AGENT_ABI_VERSION_MINOR)) else {
+            throw AgentRuntimeError(
+                .pluginDeclined, agent: agent,
+                "'\(path)': \(manifest.entry)(\(AGENT_ABI_VERSION_MAJOR), \(AGENT_ABI_VERSION_MINOR)) returned NULL: "
+                    + "the plugin cannot serve a host speaking ABI "
+                    + "\(AGENT_ABI_VERSION_MAJOR).\(AGENT_ABI_VERSION_MINOR)")
+        }
+        let bytes = UnsafeRawPointer(raw)
+        let major = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+        let minor = bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        let size = Int(bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let hostMajor = UInt32(AGENT_ABI_VERSION_MAJOR)
+        let hostMinor = UInt32(AGENT_ABI_VERSION_MINOR)
+        guard major == hostMajor, minor <= hostMinor else {
+            throw AgentRuntimeError(
+                .abiUnsupported, agent: agent,
+                "'\(path)': plugin speaks ABI \(major).\(minor), this host speaks \(hostMajor).\(hostMinor): "
+                    + "major versions must match and the plugin's minor may not be above the host's")
+        }
+        guard size >= minimumDescriptorSize else {
+            throw AgentRuntimeError(
+                .descriptorTooSmall, agent: agent,
+                "'\(path)': descriptor struct_size is \(size) bytes, an ABI 1.0 descriptor needs at least "
+                    + "\(minimumDescriptorSize) (through `shutdown`)")
+        }
+        var descriptor = agent_plugin_descriptor()
+        withUnsafeMutableBytes(of: &descriptor) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: min(size, target.count)))
+        }
+        let name = descriptor.name.map { String(cString: $0) }
+        guard name == agent else {
+            throw AgentRuntimeError(
+                .nameMismatch, agent: agent,
+                "'\(path)': descriptor name is " + (name.map { "'\($0)'" } ?? "NULL")
+                    + ", expected '\(agent)' (the manifest's `name`)")
+        }
+        guard let run = descriptor.run, let freeOutput = descriptor.free_output else {
+            let missing = [descriptor.run == nil ? "run" : nil, descriptor.free_output == nil ? "free_output" : nil]
+                .compactMap { $0 }.joined(separator: " and ")
+            throw AgentRuntimeError(
+                .missingFunction, agent: agent,
+                "'\(path)': descriptor has no \(missing) function; both `run` and `free_output` are required")
+        }
+        let version = descriptor.version.map { String(cString: $0) } ?? ""
+        var state: UnsafeMutableRawPointer?
+        if let initFunction = descriptor.`init` {
+            var config = manifest.config.compactBytes
+            let length = config.count
+            config.append(0)
+            let box = HostCallBox(agent: agent, context: nil, logger: logger)
+            let status = box.withHostTable { host in
+                config.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { initFunction(host, $0.baseAddress, length, &state) }
+                }
+            }
+            guard status == AGENT_STATUS_OK else {
+                throw AgentRuntimeError(
+                    .initFailed, agent: agent,
+                    "'\(path)': init returned status \(status)"
+                        + (box.lastError.map { ": \($0)" } ?? " without logging a reason"))
+            }
+        }
+        return AgentV1Plugin(
+            agent: agent, version: version, state: state, runFunction: run, freeOutputFunction: freeOutput,
+            shutdownFunction: descriptor.shutdown)
+    }
+
+    /// Calls `run` once, copies the output, releases it through `free_output` and reads it.
+    func run(input: JSONValue, box: HostCallBox) -> AgentCallOutcome {
+        var bytes = input.compactBytes
+        let length = bytes.count
+        bytes.append(0)  // a courtesy NUL after the last byte; `input_length` excludes it
+        var output = agent_output()
+        output.abi_major = UInt32(AGENT_ABI_VERSION_MAJOR)
+        output.abi_minor = UInt32(AGENT_ABI_VERSION_MINOR)
+        output.struct_size = UInt32(MemoryLayout<agent_output>.size)
+        let status = box.withHostTable { host in
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { runFunction(state, host, $0.baseAddress, length, &output) }
+            }
+        }
+        var data: [UInt8] = []
+        if let pointer = output.data, output.length > 0 {
+            data = Array(UnsafeRawBufferPointer(start: pointer, count: output.length))
+        }
+        if output.data != nil || output.plugin_data != nil { freeOutputFunction(state, &output) }
+        return Self.outcome(status: status, data: data, agent: agent)
+    }
+
+    /// Calls `shutdown`, if the plugin has one.
+    func shutdown() {
+        shutdownFunction?(state)
+    }
+
+    static func outcome(status: agent_status, data: [UInt8], agent: String) -> AgentCallOutcome {
+        let text = data.isEmpty ? nil : String(decoding: data, as: UTF8.self)
+        switch status {
+        case AGENT_STATUS_OK:
+            guard !data.isEmpty else {
+                return .failed(message: malformed(agent, "returned status OK with no output, expected a JSON object"),
+                               retryable: false)
+            }
+            let value: JSONValue
+            do {
+                value = try JSONValue(parsing: data)
+            } catch {
+                return .failed(message: malformed(agent, "returned malformed JSON: \(error)"), retryable: false)
+            }
+            guard case .object(let object) = value else {
+                return .failed(
+                    message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
+            }
+            return .succeeded(object)
+        case AGENT_STATUS_ERROR:
+            return .failed(message: text ?? "agent '\(agent)' failed without a message", retryable: false)
+        case AGENT_STATUS_RETRYABLE:
+            return .failed(message: text ?? "agent '\(agent)' failed (retryable) without a message", retryable: true)
+        case AGENT_STATUS_CANCELLED:
+            return .cancelled(message: text)
+        default:
+            return .failed(
+                message: "agent '\(agent)' returned unknown status \(status); expected 0 (ok), 1 (error), "
+                    + "2 (retryable) or 3 (cancelled)" + (text.map { ": \($0)" } ?? ""),
+                retryable: false)
+        }
+    }
+
+    private static func jsonKind(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "JSON null"
+        case .bool: return "a JSON boolean"
+        case .integer, .number: return "a JSON number"
+        case .string: return "a JSON string"
+        case .array: return "a JSON array"
+        case .object: return "a JSON object"
+        }
+    }
+
+    private static func malformed(_ agent: String, _ message: String) -> String {
+        AgentRuntimeError(.malformedOutput, agent: agent, message).description
+    }
+}
+
+private func lastDynamicLinkerError() -> String {
+    guard let message = dlerror() else { return "no error text from the dynamic linker" }
+    return String(cString: message)
+}

@@ -1,0 +1,111 @@
+import AgentCatalog
+import Foundation
+import Logging
+
+/// Loads agents' libraries and keeps them loaded: resolve, vet, dlopen, negotiate, init.
+///
+/// Thread-safe. Loading is lazy (only agents about to run are loaded) and cached per agent
+/// name: the second `load` of a name returns the same `LoadedAgent`. A failed load is not
+/// cached, so a fixed library can be loaded by trying again.
+public final class AgentRuntime: Sendable {
+    /// Where libraries are looked for after each manifest's own folder.
+    public let searchPaths: PluginSearchPaths
+    private let resolver: LibraryResolver
+    private let logger: Logger
+    private let cache = LoadedAgentCache()
+
+    /// Creates a runtime that looks for libraries in `searchPaths` and logs to `logger`.
+    public init(searchPaths: PluginSearchPaths, logger: Logger) {
+        self.searchPaths = searchPaths
+        self.resolver = LibraryResolver(searchPaths: searchPaths)
+        self.logger = logger
+    }
+
+    /// The absolute, symlink-free path of `manifest.library`, without loading it.
+    ///
+    /// Looks in the manifest's folder, then each plugin folder, then the executable's folder;
+    /// the first existing file wins.
+    /// - Throws: `.libraryNotFound` listing every folder searched, or `.pathEscapes` when the
+    ///   path (after resolving symlinks) leaves the folder it was found in.
+    public func resolveLibrary(for manifest: Manifest) throws(AgentRuntimeError) -> String {
+        try resolver.resolve(manifest)
+    }
+
+    /// The loaded agent for `manifest`, loading it on first use.
+    ///
+    /// Resolves the library, refuses one writable by group or others, checks `sha256` when
+    /// given, then dlopens it (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), calls the entry,
+    /// negotiates the ABI version, checks the descriptor and calls the plugin's `init` with
+    /// the manifest's `config`.
+    /// - Throws: `AgentRuntimeError` naming the agent, the file and what was expected.
+    public func load(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
+        try cache.value(for: manifest.name) { () throws(AgentRuntimeError) in try loadUncached(manifest) }
+    }
+
+    /// Calls `shutdown` once for every plugin loaded so far, after its running calls return.
+    /// Later `run` calls on those agents fail with a message saying the runtime shut them down.
+    public func shutdownAll() {
+        for agent in cache.all() where agent.shutdown() {
+            logger.debug("shut down agent", metadata: ["agent": "\(agent.manifest.name)"])
+        }
+    }
+
+    private func loadUncached(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
+        switch manifest.kind {
+        case .agentV1: break
+        case .cFunction:
+            throw AgentRuntimeError(
+                .unsupportedKind, agent: manifest.name,
+                "kind 'c-function' is not supported by this runtime yet (it needs the libffi backend); "
+                    + "expected kind 'agent-v1'")
+        }
+        let path = try resolver.resolve(manifest)
+        try LibraryResolver.checkPermissions(path, agent: manifest.name)
+        if let expected = manifest.sha256 {
+            guard let actual = SHA256.hexDigest(ofFile: path) else {
+                throw AgentRuntimeError(.notLoadable, agent: manifest.name, "cannot read '\(path)' to check its sha256")
+            }
+            guard actual == expected.lowercased() else {
+                throw AgentRuntimeError(
+                    .checksumMismatch, agent: manifest.name,
+                    "library '\(path)' has sha256 \(actual), the manifest expects \(expected.lowercased()); "
+                        + "rebuild the library or update `sha256` in \(manifest.source.file)")
+            }
+        }
+        let plugin = try AgentV1Plugin.load(path: path, manifest: manifest, logger: logger)
+        logger.debug(
+            "loaded agent",
+            metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
+        return LoadedAgent(
+            manifest: manifest, libraryPath: path, pluginVersion: plugin.version, backend: .agentV1(plugin),
+            logger: logger)
+    }
+}
+
+/// Loaded agents by name, in load order. `@unchecked Sendable`: guarded by `lock`.
+///
+/// Loads happen under the lock, so a plugin's entry and `init` never run concurrently with
+/// another load (its `init` "never concurrently with any other call" holds trivially).
+final class LoadedAgentCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var agents: [String: LoadedAgent] = [:]
+    private var order: [LoadedAgent] = []
+
+    func value(
+        for name: String, load: () throws(AgentRuntimeError) -> LoadedAgent
+    ) throws(AgentRuntimeError) -> LoadedAgent {
+        lock.lock()
+        defer { lock.unlock() }
+        if let agent = agents[name] { return agent }
+        let agent = try load()
+        agents[name] = agent
+        order.append(agent)
+        return agent
+    }
+
+    func all() -> [LoadedAgent] {
+        lock.lock()
+        defer { lock.unlock() }
+        return order
+    }
+}

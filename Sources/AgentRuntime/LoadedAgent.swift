@@ -1,0 +1,105 @@
+import AgentCatalog
+import Foundation
+import Logging
+
+/// An agent whose library is loaded and initialized, ready to run.
+///
+/// Obtained from `AgentRuntime.load`; the runtime keeps one per agent name. Thread-safe:
+/// `run` may be called from many threads at once; it serializes the calls itself when the
+/// manifest is not `parallel_safe`.
+public final class LoadedAgent: Sendable {
+    /// How the agent's library is called. New kinds (e.g. `c-function` through libffi) add
+    /// a case here and a branch in `run` and `shutdown`.
+    enum Backend: Sendable {
+        /// A plugin speaking the AgentHost C ABI v1 (`agent_plugin.h`).
+        case agentV1(AgentV1Plugin)
+    }
+
+    /// The manifest the agent was loaded from.
+    public let manifest: Manifest
+    /// The absolute, symlink-free path of the loaded library.
+    public let libraryPath: String
+    /// The version the plugin reports about itself (its descriptor's `version`).
+    public let pluginVersion: String
+
+    let backend: Backend
+    private let gate = CallGate()
+    private let logger: Logger
+
+    init(manifest: Manifest, libraryPath: String, pluginVersion: String, backend: Backend, logger: Logger) {
+        self.manifest = manifest
+        self.libraryPath = libraryPath
+        self.pluginVersion = pluginVersion
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Runs the agent once on the calling thread, blocking until the plugin returns.
+    ///
+    /// Serializes calls itself when `!manifest.parallelSafe`. Log lines, progress and
+    /// cancellation go through `context` for the duration of this call only.
+    /// - Parameters:
+    ///   - input: the agent input object (docs/PLUGIN_ABI.md, "Agent input"); passed as is.
+    ///   - context: receives the plugin's log lines and progress; answers `is_cancelled`.
+    /// - Returns: the plugin's JSON object, its failure, or its cancellation. Output the
+    ///   host cannot accept (malformed JSON, not an object) is a non-retryable failure.
+    public func run(input: JSONValue, context: some AgentCallContext) -> AgentCallOutcome {
+        let exclusive = !manifest.parallelSafe
+        guard gate.enter(exclusive: exclusive) else {
+            return .failed(
+                message: "agent '\(manifest.name)' cannot run: the runtime has shut it down", retryable: false)
+        }
+        defer { gate.leave(exclusive: exclusive) }
+        switch backend {
+        case .agentV1(let plugin):
+            return plugin.run(input: input, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
+        }
+    }
+
+    /// Waits for running calls, refuses new ones and calls the plugin's `shutdown` once.
+    /// - Returns: `true` when this call did the shutdown, `false` if it had happened already.
+    @discardableResult
+    func shutdown() -> Bool {
+        guard gate.close() else { return false }
+        switch backend {
+        case .agentV1(let plugin): plugin.shutdown()
+        }
+        return true
+    }
+}
+
+/// Admits calls into one plugin: any number at once, or one at a time for exclusive calls,
+/// until it is closed. `@unchecked Sendable`: every field is guarded by `condition`.
+final class CallGate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var running = 0
+    private var closed = false
+
+    /// Waits for a turn; `false` once the gate is closed.
+    func enter(exclusive: Bool) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while exclusive && running > 0 && !closed { condition.wait() }
+        if closed { return false }
+        running += 1
+        return true
+    }
+
+    func leave(exclusive: Bool) {
+        condition.lock()
+        running -= 1
+        condition.unlock()
+        condition.broadcast()
+    }
+
+    /// Refuses new calls and waits for running ones; `false` if already closed.
+    func close() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if closed { return false }
+        closed = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        return true
+    }
+}
