@@ -114,5 +114,17 @@ let package = Package(
             dependencies: ["WorkflowPlanning", "AgentCatalog"],
             path: "Benchmarks/PlannerBench"
         ),
+        // JSON-RPC 2.0 over stdio: `agenthost serve`.
+        .target(
+            name: "HostProtocol",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(name: "HostProtocolTests", dependencies: ["HostProtocol"]),
+        // `swift run -c release protocol-bench`: workflow/status round trips against `agenthost serve`.
+        .executableTarget(name: "protocol-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/ProtocolBench"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )
