@@ -81,8 +81,9 @@ let package = Package(
         .target(
             name: "WorkflowExecution",
             dependencies: [
-                "AgentCatalog", "AgentRuntime",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // The `agenthost` executable.
@@ -126,5 +127,12 @@ let package = Package(
         .testTarget(name: "HostProtocolTests", dependencies: ["HostProtocol"]),
         // `swift run -c release protocol-bench`: workflow/status round trips against `agenthost serve`.
         .executableTarget(name: "protocol-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/ProtocolBench"),
+        .testTarget(
+            name: "WorkflowExecutionTests",
+            dependencies: [
+                "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )

@@ -1,0 +1,142 @@
+import AgentCatalog
+import Foundation
+
+// Implementation notes
+// Events get their sequence number when appended (under `lock`), in the order the
+// executor decided them. `flush()` is the only place they leave: under `flushLock` it takes
+// everything pending, records it in one `record` call, folds it into the status, keeps it
+// for replay and hands it to subscribers. Because whoever flushes drains all that is
+// pending, once `flush()` returns every event appended before the call is recorded.
+
+/// The ordered event stream of one workflow: numbering, recording, status and subscribers.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [WorkflowEvent] = []
+    private var nextSequence: Int64
+
+    private let flushLock = NSRecursiveLock()
+    private var history: [WorkflowEvent] = []
+    private var subscribers: [Int: @Sendable (WorkflowEvent) -> Void] = [:]
+    private var nextSubscriber = 0
+    private var currentStatus: WorkflowStatus
+    private var recorderFailure: String?
+
+    let workflowId: String
+    private let recorder: (any WorkflowRecorder)?
+    private let clock: any ExecutorClock
+
+    init(workflowId: String, firstSequence: Int64, recorder: (any WorkflowRecorder)?, clock: any ExecutorClock) {
+        self.workflowId = workflowId
+        self.nextSequence = firstSequence
+        self.recorder = recorder
+        self.clock = clock
+        self.currentStatus = WorkflowStatus(workflowId: workflowId)
+        currentStatus.lastSequence = firstSequence - 1
+    }
+
+    /// Appends an event, numbering it; it is delivered at the next `flush()`.
+    func append(
+        _ type: EventType, agent: String? = nil, attempt: Int? = nil, progress: Double? = nil,
+        message: String? = nil, data: JSONValue? = nil
+    ) {
+        let timestamp = clock.now()
+        lock.lock()
+        pending.append(WorkflowEvent(
+            sequence: nextSequence, workflowId: workflowId, type: type, agent: agent, attempt: attempt,
+            timestamp: timestamp, progress: progress, message: message, data: data))
+        nextSequence += 1
+        lock.unlock()
+    }
+
+    /// Records and delivers every pending event.
+    /// - Returns: the recorder's error message when recording failed (now or before).
+    @discardableResult
+    func flush() -> String? {
+        flushLock.lock()
+        defer { flushLock.unlock() }
+        lock.lock()
+        if pending.isEmpty {
+            lock.unlock()
+            return recorderFailure
+        }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        lock.unlock()
+        if let recorder, recorderFailure == nil {
+            do {
+                try recorder.record(batch)
+            } catch {
+                recorderFailure = "\(error)"
+            }
+        }
+        for event in batch {
+            currentStatus.apply(event)
+            history.append(event)
+        }
+        if !subscribers.isEmpty {
+            let handlers = subscribers.sorted { $0.key < $1.key }.map(\.value)
+            for event in batch {
+                for handler in handlers { handler(event) }
+            }
+        }
+        return recorderFailure
+    }
+
+    /// The recorder's failure, if recording failed.
+    var failure: String? {
+        flushLock.lock()
+        defer { flushLock.unlock() }
+        return recorderFailure
+    }
+
+    /// The status folded from every delivered event.
+    var status: WorkflowStatus {
+        flushLock.lock()
+        defer { flushLock.unlock() }
+        return currentStatus
+    }
+
+    /// Every delivered event.
+    var events: [WorkflowEvent] {
+        flushLock.lock()
+        defer { flushLock.unlock() }
+        return history
+    }
+
+    /// Replays delivered events from `sequence`, then delivers new ones as they come.
+    func subscribe(from sequence: Int64, _ handler: @escaping @Sendable (WorkflowEvent) -> Void) -> Int {
+        flushLock.lock()
+        defer { flushLock.unlock() }
+        if let first = history.first {
+            let start = max(0, Int(sequence - first.sequence))
+            if start < history.count {
+                for event in history[start...] { handler(event) }
+            }
+        }
+        let id = nextSubscriber
+        nextSubscriber += 1
+        subscribers[id] = handler
+        return id
+    }
+
+    /// Stops delivering to subscriber `id`.
+    func unsubscribe(_ id: Int) {
+        flushLock.lock()
+        subscribers[id] = nil
+        flushLock.unlock()
+    }
+
+    /// Calls the recorder's heartbeat.
+    func heartbeat() -> String? {
+        guard let recorder else { return nil }
+        do {
+            try recorder.heartbeat(workflowId: workflowId, timestamp: clock.now())
+            return nil
+        } catch {
+            flushLock.lock()
+            if recorderFailure == nil { recorderFailure = "\(error)" }
+            flushLock.unlock()
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import AgentCatalog
+import AgentRuntime
+import Foundation
+
+/// Runs one attempt of one agent. The executor is handed a runner (a fake in tests, the
+/// plugin-backed `PluginAgentRunner` in the host) and knows nothing of plugins itself.
+public protocol AgentRunner: Sendable {
+    /// Runs one attempt, blocking the calling thread (an executor thread, never Swift's
+    /// cooperative pool) until it ends, times out or is given up.
+    func runAttempt(_ request: AttemptRequest) -> AttemptResult
+}
+
+/// Everything one attempt needs.
+public struct AttemptRequest: Sendable {
+    /// The agent's manifest.
+    public var manifest: Manifest
+    /// The agent input: `{"workflow_id","agent","attempt","campaign","inputs",...}`.
+    public var input: JSONValue
+    /// 1-based attempt number.
+    public var attempt: Int
+    /// The attempt's time limit in seconds (`timeout_seconds`).
+    public var timeoutSeconds: Double
+    /// When the attempt times out, seconds since 1970 on the executor's clock.
+    public var deadline: Double
+    /// Seconds a stopped attempt gets before it is killed or abandoned.
+    public var cancellationGrace: Double
+    /// Receives log lines and progress; answers `is_cancelled`.
+    public var context: any AgentCallContext
+    /// Turns true when the attempt must stop (timeout or workflow cancelled); runners that
+    /// wait on something else (a worker pipe) register a handler to be woken.
+    public var cancellation: AttemptCancellation
+
+    /// Creates a request.
+    public init(
+        manifest: Manifest, input: JSONValue, attempt: Int, timeoutSeconds: Double, deadline: Double,
+        cancellationGrace: Double, context: any AgentCallContext, cancellation: AttemptCancellation
+    ) {
+        self.manifest = manifest
+        self.input = input
+        self.attempt = attempt
+        self.timeoutSeconds = timeoutSeconds
+        self.deadline = deadline
+        self.cancellationGrace = cancellationGrace
+        self.context = context
+        self.cancellation = cancellation
+    }
+}
+
+/// How one attempt ended.
+public struct AttemptResult: Sendable {
+    /// What the agent returned, or why it failed.
+    public var outcome: AgentCallOutcome
+    /// Whether the attempt ran out of time.
+    public var timedOut: Bool
+    /// The worker process that ran it, for `isolation: "process"`.
+    public var workerPid: Int32?
+    /// The signal that ended the worker (`SIGSEGV`, `SIGABRT`, ...), when one did.
+    public var signal: String?
+
+    /// Creates a result.
+    public init(outcome: AgentCallOutcome, timedOut: Bool = false, workerPid: Int32? = nil, signal: String? = nil) {
+        self.outcome = outcome
+        self.timedOut = timedOut
+        self.workerPid = workerPid
+        self.signal = signal
+    }
+}
+
+/// The stop flag of one attempt, set on timeout or when the workflow is cancelled or aborted.
+///
+/// Thread-safe; handlers run once, on the thread that cancels, so they must be quick.
+public final class AttemptCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    private var reason: String?
+    private var handlers: [@Sendable () -> Void] = []
+
+    /// Creates a flag that is not set.
+    public init() {}
+
+    /// Whether the attempt must stop.
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
+
+    /// Why it must stop, once it must.
+    public var cancellationReason: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return reason
+    }
+
+    /// Sets the flag and runs the handlers; later calls do nothing.
+    public func cancel(reason: String) {
+        lock.lock()
+        guard !cancelled else { return lock.unlock() }
+        cancelled = true
+        self.reason = reason
+        let run = handlers
+        handlers = []
+        lock.unlock()
+        for handler in run { handler() }
+    }
+
+    /// Runs `handler` when the flag is set (at once if it is set already).
+    public func onCancel(_ handler: @escaping @Sendable () -> Void) {
+        lock.lock()
+        if cancelled {
+            lock.unlock()
+            handler()
+            return
+        }
+        handlers.append(handler)
+        lock.unlock()
+    }
+}
