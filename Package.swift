@@ -47,6 +47,8 @@ let package = Package(
         .executable(name: "agenthost", targets: ["AgentHostCLI"]),
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
+        .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
+        .executable(name: "planner-bench", targets: ["PlannerBench"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -87,5 +89,21 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"]),
+        // Requests to execution plans: requirement analysis, strategies, critical path. Pure.
+        .target(
+            name: "WorkflowPlanning",
+            dependencies: [
+                "AgentCatalog",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
+        // `swift run -c release planner-bench`: planning time and memory on generated graphs.
+        .executableTarget(
+            name: "PlannerBench",
+            dependencies: ["WorkflowPlanning", "AgentCatalog"],
+            path: "Benchmarks/PlannerBench"
+        ),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )

@@ -1,0 +1,214 @@
+import AgentCatalog
+
+/// The agents a request needs and the edges between them, before scheduling.
+///
+/// Implementation notes: the goal is resolved to agents, then a worklist pulls in hard and
+/// soft dependencies transitively; optional dependencies become edges only when their
+/// target is in the plan anyway. Capability dependencies resolve to the first provider in
+/// discovery order that is not the agent itself and not excluded; an excluded agent is
+/// replaced by its first substitute. Provider lists are computed once per capability, so
+/// the whole pass is O(V + E) in the agents reached.
+struct Requirements {
+    /// Member manifests, in the order they were reached.
+    var members: [Manifest] = []
+    /// Index in `members` by name.
+    var indexByName: [String: Int] = [:]
+    /// Dependencies per member: (member index, type), in manifest order.
+    var edges: [[(member: Int, type: DependencyType)]] = []
+    /// Members asked for by the goal (after substitution).
+    var goals: [Int] = []
+    /// Why a member cannot run (replan only): it needs an excluded agent hard.
+    var blocked: [Int: String] = [:]
+    /// Goal entries that cannot be met any more (replan only).
+    var dropped: [DroppedAgent] = []
+    /// Extra alternatives found while resolving the goal (other providers).
+    var goalAlternatives: [String: [String]] = [:]
+    /// Remarks for the recommendations (e.g. a soft dependency nobody provides).
+    var notes: [String] = []
+}
+
+/// Resolves names, capabilities and substitutes against a catalog, with caches.
+struct CatalogResolver {
+    let catalog: Catalog
+    let excluded: Set<String>
+    private var capabilityProviders: [String: [String]] = [:]
+
+    /// Substitutes are capped per agent so that a capability shared by many agents stays linear.
+    static let maxSubstitutes = 8
+
+    init(catalog: Catalog, excluded: Set<String>) {
+        self.catalog = catalog
+        self.excluded = excluded
+    }
+
+    /// Providers of `capability` in discovery order (cached).
+    mutating func providers(ofCapability capability: String) -> [String] {
+        if let cached = capabilityProviders[capability] { return cached }
+        let names = catalog.providers(ofCapability: capability).map(\.name)
+        capabilityProviders[capability] = names
+        return names
+    }
+
+    /// The manifest's `alternatives` that exist, then other providers of its capabilities.
+    mutating func substitutes(for manifest: Manifest) -> [String] {
+        var result: [String] = []
+        var seen: Set<String> = [manifest.name]
+        for name in manifest.alternatives where catalog.agent(named: name) != nil && seen.insert(name).inserted {
+            result.append(name)
+        }
+        for capability in manifest.capabilities {
+            for name in providers(ofCapability: capability).prefix(Self.maxSubstitutes + 1)
+            where seen.insert(name).inserted {
+                result.append(name)
+            }
+        }
+        return Array(result.prefix(Self.maxSubstitutes))
+    }
+
+    /// `name` itself when usable, else its first substitute that is not excluded.
+    mutating func usable(_ name: String, besides dependent: String? = nil) -> String? {
+        if !excluded.contains(name) { return name }
+        guard let manifest = catalog.agent(named: name) else { return nil }
+        return substitutes(for: manifest).first { !excluded.contains($0) && $0 != dependent }
+    }
+
+    /// The first usable provider of `capability` other than `dependent`.
+    mutating func provider(ofCapability capability: String, besides dependent: String?) -> String? {
+        providers(ofCapability: capability).first { $0 != dependent && !excluded.contains($0) }
+    }
+}
+
+extension Planner {
+    /// Resolves the request's goal (or template) and pulls in dependencies.
+    func requirements(
+        for request: WorkflowRequest, completed: Set<String>, excluded: Set<String>
+    ) throws(PlanningError) -> Requirements {
+        var resolver = CatalogResolver(catalog: catalog, excluded: excluded)
+        var result = Requirements()
+
+        func add(_ name: String) -> Int {
+            if let index = result.indexByName[name] { return index }
+            let index = result.members.count
+            result.members.append(catalog.agent(named: name)!)
+            result.indexByName[name] = index
+            result.edges.append([])
+            return index
+        }
+
+        // 1. The goal, as agent names.
+        var goalNames: [String] = []
+        switch request.goal {
+        case .agents(let names):
+            for (position, name) in names.enumerated() {
+                guard catalog.agent(named: name) != nil else {
+                    throw .unknownAgent(name, field: "request.goal.agents[\(position)]")
+                }
+                if let chosen = resolver.usable(name) {
+                    goalNames.append(chosen)
+                } else {
+                    result.dropped.append(DroppedAgent(agent: name, reason: "it is excluded and has no substitute"))
+                }
+            }
+        case .capabilities(let capabilities):
+            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) { resolver.providers(ofCapability: $0) }
+        case .outputs(let outputs):
+            try resolveProviders(outputs, kind: "output", excluded: excluded, into: &goalNames, &result) { output in
+                catalog.providers(ofOutput: output).map(\.name)
+            }
+        case nil:
+            let capabilities = try templateCapabilities(for: request.campaign)
+            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) { resolver.providers(ofCapability: $0) }
+        }
+        for name in goalNames where result.indexByName[name] == nil { result.goals.append(add(name)) }
+
+        // 2. Hard and soft dependencies, transitively; optional ones remembered for later.
+        var optional: [(dependent: Int, target: String)] = []
+        var cursor = 0
+        while cursor < result.members.count {
+            let member = cursor
+            cursor += 1
+            let manifest = result.members[member]
+            if completed.contains(manifest.name) { continue }
+            for dependency in manifest.dependencies {
+                let target: String?
+                var reason = "which no agent in the catalog provides"
+                switch dependency.target {
+                case .agent(let name):
+                    if catalog.agent(named: name) == nil {
+                        target = nil
+                    } else {
+                        target = resolver.usable(name, besides: manifest.name)
+                        reason = "which is excluded and has no substitute"
+                    }
+                case .capability(let capability):
+                    target = resolver.provider(ofCapability: capability, besides: manifest.name)
+                    if target == nil, !resolver.providers(ofCapability: capability).filter({ $0 != manifest.name }).isEmpty {
+                        reason = "whose providers are all excluded"
+                    }
+                }
+                guard let target else {
+                    switch dependency.type {
+                    case .hard:
+                        if excluded.isEmpty || reason.hasPrefix("which no agent") {
+                            throw .missingDependency(agent: manifest.name, dependency: dependency.target.description)
+                        }
+                        result.blocked[member] = "needs \(dependency.target) (hard), \(reason)"
+                    case .soft:
+                        result.notes.append(
+                            "\(manifest.name)'s soft dependency on \(dependency.target) is not planned (\(reason)); it runs without it")
+                    case .optional:
+                        break
+                    }
+                    continue
+                }
+                if dependency.type == .optional {
+                    optional.append((member, target))
+                } else {
+                    result.edges[member].append((add(target), dependency.type))
+                }
+            }
+        }
+        for (dependent, target) in optional {
+            if let index = result.indexByName[target] { result.edges[dependent].append((index, .optional)) }
+        }
+        return result
+    }
+
+    /// Picks the first provider per entry, records the others as alternatives, and reports
+    /// every entry nobody provides.
+    private func resolveProviders(
+        _ entries: [String], kind: String, excluded: Set<String>, into goalNames: inout [String],
+        _ result: inout Requirements, providers: (String) -> [String]
+    ) throws(PlanningError) {
+        var missing: [String] = []
+        for entry in entries {
+            let all = providers(entry)
+            guard !all.isEmpty else {
+                missing.append(entry)
+                continue
+            }
+            guard let chosen = all.first(where: { !excluded.contains($0) }) else {
+                result.dropped.append(
+                    DroppedAgent(agent: all[0], reason: "every provider of the \(kind) \(entry) is excluded"))
+                continue
+            }
+            goalNames.append(chosen)
+            let others = all.filter { $0 != chosen && !excluded.contains($0) }.prefix(CatalogResolver.maxSubstitutes)
+            if !others.isEmpty { result.goalAlternatives[chosen, default: []].append(contentsOf: others) }
+        }
+        if !missing.isEmpty { throw .unsatisfiableGoal(kind: missing.count == 1 ? kind : kind == "capability" ? "capabilities" : "outputs", missing: missing) }
+    }
+
+    /// The capabilities the template for `campaign.campaign_type` asks for.
+    private func templateCapabilities(for campaign: JSONValue) throws(PlanningError) -> [String] {
+        guard let type = campaign["campaign_type"]?.stringValue else { throw .noTemplate(campaignType: nil) }
+        guard let template = catalog.template(for: type) else { throw .noTemplate(campaignType: type) }
+        var capabilities = template.requiredCapabilities
+        for contentType in campaign["content_types"]?.arrayValue ?? [] {
+            if let name = contentType.stringValue { capabilities += template.contentTypes[name] ?? [] }
+        }
+        if campaign["include_images"]?.boolValue == true { capabilities += template.includeImages }
+        var seen: Set<String> = []
+        return capabilities.filter { seen.insert($0).inserted }
+    }
+}
