@@ -55,11 +55,14 @@ let package = Package(
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
         .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
         .executable(name: "planner-bench", targets: ["PlannerBench"]),
+        .library(name: "WorkflowStore", targets: ["WorkflowStore"]),
+        .executable(name: "store-bench", targets: ["StoreBench"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The C contract every plugin compiles against.
@@ -119,7 +122,7 @@ let package = Package(
         .target(
             name: "HostProtocol",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
@@ -133,6 +136,25 @@ let package = Package(
                 "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // SQLite persistence of plans, events, outputs, live state and learned durations.
+        .target(
+            name: "WorkflowStore",
+            dependencies: [
+                "AgentCatalog", "WorkflowExecution", "WorkflowPlanning",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(
+            name: "WorkflowStoreTests",
+            dependencies: ["WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"]
+        ),
+        // `swift run -c release store-bench`: cost of recording events in the SQLite store.
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            path: "Benchmarks/StoreBench"
         ),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
 )
