@@ -7,10 +7,10 @@ import PackageDescription
 // MARK: - Sample agent plugins (Plugins/), each its own dynamic library.
 
 /// A C plugin: a C target at Plugins/<dir> built as lib<product>.so.
-func cPlugin(_ product: String, dir: String) -> (Product, Target) {
+func cPlugin(_ product: String, dir: String, dependencies: [Target.Dependency] = []) -> (Product, Target) {
     (
         .library(name: product, type: .dynamic, targets: [product]),
-        .target(name: product, dependencies: ["AgentPluginABI"], path: "Plugins/\(dir)")
+        .target(name: product, dependencies: ["AgentPluginABI"] + dependencies, path: "Plugins/\(dir)")
     )
 }
 
@@ -23,6 +23,18 @@ func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependenc
 }
 
 let samplePlugins: [(Product, Target)] = [
+    cPlugin("PlannerAgent", dir: "Planner", dependencies: ["CAgentJSON"]),
+    swiftPlugin("WriterAgent", dir: "Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+]
+
+/// Code shared by the sample plugins, linked statically into each of them.
+let pluginSupport: [Target] = [
+    // JSON reader/writer, files and dates for the C plugins (symbols prefixed agent_json_/agent_date_).
+    .target(name: "CAgentJSON", path: "Plugins/Support/CAgentJSON"),
+    // Descriptor and entry glue that turns a Swift closure into an agent-v1 plugin.
+    .target(name: "AgentPluginKit", dependencies: ["AgentPluginABI"], path: "Plugins/Support/AgentPluginKit"),
+    // Text algorithms of the content agents: tokens, sentences, TF-IDF, TextRank, readability, Markdown.
+    .target(name: "ContentKit", path: "Plugins/Support/ContentKit"),
 ]
 
 // MARK: - Plugins built only for the tests (Tests/Plugins/).
@@ -42,6 +54,7 @@ let testPlugins: [(Product, Target)] = [
     cTestPlugin("TestTinyDescriptorAgent", dir: "TinyDescriptorAgent"),
     cTestPlugin("TestDecliningAgent", dir: "DecliningAgent"),
     cTestPlugin("TestNoRunAgent", dir: "NoRunAgent"),
+    cTestPlugin("TestExecAgent", dir: "ExecTestAgent"),
 ]
 
 // MARK: - Host modules.
@@ -93,15 +106,11 @@ let package = Package(
         .executableTarget(
             name: "AgentHostCLI",
             dependencies: [
-                "AgentCatalog", "AgentRuntime",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore", "HostProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
-        // Benchmarks (opt-in; run with `swift run -c release <name>`).
-        .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         // Requests to execution plans: requirement analysis, strategies, critical path. Pure.
         .target(
             name: "WorkflowPlanning",
@@ -111,25 +120,16 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
-        // `swift run -c release planner-bench`: planning time and memory on generated graphs.
+        // Runs every sample agent through a small dlopen harness; no host modules.
+        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+        // Benchmarks (opt-in; run with `swift run -c release <name>`).
+        .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
         .executableTarget(
-            name: "PlannerBench",
-            dependencies: ["WorkflowPlanning", "AgentCatalog"],
-            path: "Benchmarks/PlannerBench"
-        ),
-        // JSON-RPC 2.0 over stdio: `agenthost serve`.
-        .target(
-            name: "HostProtocol",
-            dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
-        ),
-        .testTarget(name: "HostProtocolTests", dependencies: ["HostProtocol"]),
-        // `swift run -c release protocol-bench`: workflow/status round trips against `agenthost serve`.
-        .executableTarget(name: "protocol-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/ProtocolBench"),
+            name: "planner-bench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [
@@ -156,5 +156,17 @@ let package = Package(
             dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
             path: "Benchmarks/StoreBench"
         ),
-    ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
+        // JSON-RPC 2.0 over stdio: `agenthost serve`.
+        .target(
+            name: "HostProtocol",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(name: "HostProtocolTests", dependencies: ["HostProtocol"]),
+        // `swift run -c release protocol-bench`: workflow/status round trips against `agenthost serve`.
+        .executableTarget(name: "protocol-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/ProtocolBench"),
+    ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
 )

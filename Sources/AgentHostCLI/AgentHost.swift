@@ -12,6 +12,8 @@ struct AgentHost: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
+            Agents.self,
+            Invoke.self,
         ]
     )
 }

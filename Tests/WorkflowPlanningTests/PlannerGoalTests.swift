@@ -114,3 +114,16 @@ import Testing
         #expect(plan.recommendations.contains { $0.hasPrefix("social_media is left out: ") })
     }
 }
+
+@Suite struct DuplicateDependencyTests {
+    @Test func aDependencyNamedTwiceIsOneEdgeOfTheStrongerType() throws {
+        let catalog = Catalog(agents: [
+            Fixtures.agent("scout", order: 0, capabilities: ["market_research"], seconds: 5),
+            Fixtures.agent("writer", order: 1, dependencies: [
+                .agent("scout", .soft), .capability("market_research"), .agent("scout", .optional),
+            ], seconds: 5),
+        ])
+        let plan = try Planner(catalog: catalog).plan(WorkflowRequest(goal: .agents(["writer"])))
+        #expect(plan.agent(named: "writer")?.dependencies == [PlannedDependency(agent: "scout", type: .hard)])
+    }
+}

@@ -15,6 +15,12 @@ func reportError(_ message: String) {
     print("agenthost: error: \(message)", to: &standardError)
 }
 
+/// Writes `message` to stderr as a warning.
+func reportWarning(_ message: String) {
+    var standardError = StandardError()
+    print("agenthost: warning: \(message)", to: &standardError)
+}
+
 /// A TextOutputStream over stderr.
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {

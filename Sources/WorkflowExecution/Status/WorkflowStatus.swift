@@ -82,6 +82,13 @@ extension WorkflowStatus {
             recovery = event.data?["recovery"]?.stringValue ?? recovery
             estimatedSeconds = event.data?["estimated_seconds"]?.doubleValue ?? estimatedSeconds
             addAgents(event.data)
+            // A resumed workflow lists the agents whose outputs were committed before.
+            for value in event.data?["completed"]?.arrayValue ?? [] {
+                update(value.stringValue) {
+                    $0.state = .completed
+                    $0.progress = 1
+                }
+            }
         case .planResequenced:
             addAgents(event.data)
         case .agentStarted:

@@ -40,27 +40,32 @@ extension DependencyGraph {
     /// - Throws: `PlanningError.cycle` naming every agent of one cycle, dependencies first.
     public func analyze() throws(PlanningError) -> GraphAnalysis {
         let count = self.count
-        var pending = [Int32](repeating: 0, count: count)
-        for agent in 0..<count { pending[agent] = dependencyOffsets[agent + 1] - dependencyOffsets[agent] }
+        // Forward state packed per agent so that visiting a dependent touches one cache line.
+        var state = [ForwardState](repeating: ForwardState(), count: count)
         var order = [Int32]()
         order.reserveCapacity(count)
-        for agent in 0..<count where pending[agent] == 0 { order.append(Int32(agent)) }
-        var levels = [Int32](repeating: 0, count: count)
-        var earliest = [Double](repeating: 0, count: count)
+        for agent in 0..<count {
+            state[agent].pending = dependencyOffsets[agent + 1] - dependencyOffsets[agent]
+            if state[agent].pending == 0 { order.append(Int32(agent)) }
+        }
         var head = 0
         while head < order.count {
             let agent = Int(order[head])
             head += 1
-            let finish = earliest[agent] + durations[agent]
-            let nextLevel = levels[agent] + 1
+            let finish = state[agent].earliest + durations[agent]
+            let nextLevel = state[agent].level + 1
             for edge in Int(dependentOffsets[agent])..<Int(dependentOffsets[agent + 1]) {
                 let dependent = Int(dependents[edge])
-                if levels[dependent] < nextLevel { levels[dependent] = nextLevel }
-                if earliest[dependent] < finish { earliest[dependent] = finish }
-                pending[dependent] -= 1
-                if pending[dependent] == 0 { order.append(Int32(dependent)) }
+                if state[dependent].level < nextLevel { state[dependent].level = nextLevel }
+                if state[dependent].earliest < finish { state[dependent].earliest = finish }
+                state[dependent].pending -= 1
+                if state[dependent].pending == 0 { order.append(Int32(dependent)) }
             }
         }
+        let pending = order.count == count ? [] : state.map(\.pending)
+        let levels = state.map(\.level)
+        let earliest = state.map(\.earliest)
+        state = []
         guard order.count == count else { throw .cycle(findCycle(pending: pending)) }
 
         var remaining = [Double](repeating: 0, count: count)
@@ -123,4 +128,11 @@ extension DependencyGraph {
         cycle = Array(cycle[lowest...] + cycle[..<lowest])
         return (cycle + [cycle[0]]).map { name(of: $0) }
     }
+}
+
+/// Per-agent state of the forward pass.
+private struct ForwardState {
+    var earliest = 0.0
+    var level: Int32 = 0
+    var pending: Int32 = 0
 }

@@ -18,7 +18,10 @@ public struct Schedule: Sendable {
     public let peakConcurrency: Int
 
     /// Agents per group, each group in ascending index order (tie-break order).
-    public func groups() -> [[Int32]] {
+    public func groups() -> [[Int32]] { Self.buckets(group, count: groupCount) }
+
+    /// Counting sort of agents by group: O(V + groups).
+    static func buckets(_ group: [Int32], count groupCount: Int) -> [[Int32]] {
         var counts = [Int](repeating: 0, count: groupCount + 1)
         for value in group { counts[Int(value) + 1] += 1 }
         for index in 0..<groupCount { counts[index + 1] += counts[index] }
@@ -93,13 +96,10 @@ extension DependencyGraph {
         for level in 0..<analysis.levelCount { groupStart[level + 1] = groupStart[level] + longest[level] }
         var start = [Double](repeating: 0, count: count)
         for agent in 0..<count { start[agent] = groupStart[Int(analysis.levels[agent])] }
-        let partial = Schedule(
-            strategy: .parallel, order: [], start: start, group: analysis.levels, groupCount: analysis.levelCount,
-            estimatedSeconds: groupStart[analysis.levelCount], peakConcurrency: sizes.max() ?? 0)
         return Schedule(
-            strategy: .parallel, order: partial.groups().flatMap { $0 }, start: start, group: analysis.levels,
-            groupCount: analysis.levelCount, estimatedSeconds: partial.estimatedSeconds,
-            peakConcurrency: partial.peakConcurrency)
+            strategy: .parallel, order: Schedule.buckets(analysis.levels, count: analysis.levelCount).flatMap { $0 },
+            start: start, group: analysis.levels, groupCount: analysis.levelCount,
+            estimatedSeconds: groupStart[analysis.levelCount], peakConcurrency: sizes.max() ?? 0)
     }
 
     /// List scheduling: whenever a slot is free, start the ready agent with the longest

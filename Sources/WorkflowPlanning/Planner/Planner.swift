@@ -63,14 +63,18 @@ extension Planner {
         _ requirements: Requirements, request: WorkflowRequest, completed: Set<String>
     ) throws(PlanningError) -> BuiltGraph {
         let members = requirements.members
+        let agents = catalog.agents
         let memberAt = members.indices.sorted {
-            let lhs = members[$0], rhs = members[$1]
-            return lhs.source.order != rhs.source.order ? lhs.source.order < rhs.source.order : lhs.name < rhs.name
+            let lhs = members.catalogIndex[$0], rhs = members.catalogIndex[$1]
+            let lhsOrder = agents[lhs].source.order, rhsOrder = agents[rhs].source.order
+            return lhsOrder != rhsOrder ? lhsOrder < rhsOrder : agents[lhs].name < agents[rhs].name
         }
         var positionOf = [Int](repeating: 0, count: members.count)
         for (position, member) in memberAt.enumerated() { positionOf[member] = position }
 
-        let resourceNames = Set(members.flatMap { $0.resources.keys }).sorted()
+        var resourceSet: Set<String> = []
+        for member in members.indices { resourceSet.formUnion(agents[members.catalogIndex[member]].resources.keys) }
+        let resourceNames = resourceSet.sorted()
         let resourceIndex = Dictionary(uniqueKeysWithValues: resourceNames.enumerated().map { ($1, $0) })
         var durations: [Double] = []
         var estimateList: [Estimate] = []
@@ -81,7 +85,7 @@ extension Planner {
         var demands: [[(resource: Int, units: Int)]] = []
         durations.reserveCapacity(members.count)
         for member in memberAt {
-            let manifest = members[member]
+            let manifest = agents[members.catalogIndex[member]]
             var estimate = estimates.estimate(for: manifest)
             if completed.contains(manifest.name) { estimate.seconds = 0 }
             estimateList.append(estimate)
@@ -91,7 +95,8 @@ extension Planner {
             for edge in requirements.edges[member] { flat.append(Int32(positionOf[edge.member])) }
             offsets.append(Int32(flat.count))
             demands.append(
-                manifest.resources.sorted { $0.key < $1.key }.map { (resourceIndex[$0.key]!, $0.value) })
+                manifest.resources.isEmpty
+                    ? [] : manifest.resources.sorted { $0.key < $1.key }.map { (resourceIndex[$0.key]!, $0.value) })
         }
         let graph = try DependencyGraph(
             durations: durations, dependencyOffsets: offsets, dependencies: flat, names: names,
@@ -126,15 +131,13 @@ extension Planner {
                 }
             }
         }
-        var result = Requirements()
+        var result = Requirements(catalog: catalog)
         result.dropped = requirements.dropped
         result.goalAlternatives = requirements.goalAlternatives
         result.notes = requirements.notes
         var newIndex = [Int](repeating: -1, count: members.count)
         for member in members.indices where keep[member] {
-            newIndex[member] = result.members.count
-            result.indexByName[members[member].name] = result.members.count
-            result.members.append(members[member])
+            newIndex[member] = result.members.add(catalogIndex: members.catalogIndex[member])
         }
         for member in members.indices where keep[member] {
             result.edges.append(requirements.edges[member].compactMap { edge in

@@ -6,13 +6,12 @@ import AgentCatalog
 /// soft dependencies transitively; optional dependencies become edges only when their
 /// target is in the plan anyway. Capability dependencies resolve to the first provider in
 /// discovery order that is not the agent itself and not excluded; an excluded agent is
-/// replaced by its first substitute. Provider lists are computed once per capability, so
-/// the whole pass is O(V + E) in the agents reached.
+/// replaced by its first substitute. Members are catalog indices (no manifest copies), the
+/// member of a catalog index is an array lookup, and provider lists are computed once per
+/// capability, so the whole pass is O(V + E) in the agents reached.
 struct Requirements {
     /// Member manifests, in the order they were reached.
-    var members: [Manifest] = []
-    /// Index in `members` by name.
-    var indexByName: [String: Int] = [:]
+    var members: Members
     /// Dependencies per member: (member index, type), in manifest order.
     var edges: [[(member: Int, type: DependencyType)]] = []
     /// Members asked for by the goal (after substitution).
@@ -25,6 +24,42 @@ struct Requirements {
     var goalAlternatives: [String: [String]] = [:]
     /// Remarks for the recommendations (e.g. a soft dependency nobody provides).
     var notes: [String] = []
+
+    init(catalog: Catalog) { members = Members(agents: catalog.agents) }
+
+    /// The member for `name`, if it is one.
+    func member(named name: String, in catalog: Catalog) -> Int? {
+        guard let index = catalog.index(of: name) else { return nil }
+        let member = members.memberOf[index]
+        return member < 0 ? nil : Int(member)
+    }
+}
+
+/// The planned manifests as a view over the catalog's array.
+struct Members: RandomAccessCollection {
+    let agents: [Manifest]
+    /// Catalog index per member.
+    private(set) var catalogIndex: [Int] = []
+    /// Member per catalog index, -1 when not a member.
+    private(set) var memberOf: [Int32]
+
+    init(agents: [Manifest]) {
+        self.agents = agents
+        memberOf = [Int32](repeating: -1, count: agents.count)
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { catalogIndex.count }
+    subscript(member: Int) -> Manifest { agents[catalogIndex[member]] }
+
+    /// The member for catalog index `index`, added when new.
+    mutating func add(catalogIndex index: Int) -> Int {
+        let existing = memberOf[index]
+        if existing >= 0 { return Int(existing) }
+        memberOf[index] = Int32(catalogIndex.count)
+        catalogIndex.append(index)
+        return catalogIndex.count - 1
+    }
 }
 
 /// Resolves names, capabilities and substitutes against a catalog, with caches.
@@ -53,7 +88,7 @@ struct CatalogResolver {
     mutating func substitutes(for manifest: Manifest) -> [String] {
         var result: [String] = []
         var seen: Set<String> = [manifest.name]
-        for name in manifest.alternatives where catalog.agent(named: name) != nil && seen.insert(name).inserted {
+        for name in manifest.alternatives where catalog.index(of: name) != nil && seen.insert(name).inserted {
             result.append(name)
         }
         for capability in manifest.capabilities {
@@ -68,7 +103,8 @@ struct CatalogResolver {
     /// `name` itself when usable, else its first substitute that is not excluded.
     mutating func usable(_ name: String, besides dependent: String? = nil) -> String? {
         if !excluded.contains(name) { return name }
-        guard let manifest = catalog.agent(named: name) else { return nil }
+        guard let index = catalog.index(of: name) else { return nil }
+        let manifest = catalog.agents[index]
         return substitutes(for: manifest).first { !excluded.contains($0) && $0 != dependent }
     }
 
@@ -84,23 +120,14 @@ extension Planner {
         for request: WorkflowRequest, completed: Set<String>, excluded: Set<String>
     ) throws(PlanningError) -> Requirements {
         var resolver = CatalogResolver(catalog: catalog, excluded: excluded)
-        var result = Requirements()
-
-        func add(_ name: String) -> Int {
-            if let index = result.indexByName[name] { return index }
-            let index = result.members.count
-            result.members.append(catalog.agent(named: name)!)
-            result.indexByName[name] = index
-            result.edges.append([])
-            return index
-        }
+        var result = Requirements(catalog: catalog)
 
         // 1. The goal, as agent names.
         var goalNames: [String] = []
         switch request.goal {
         case .agents(let names):
             for (position, name) in names.enumerated() {
-                guard catalog.agent(named: name) != nil else {
+                guard catalog.index(of: name) != nil else {
                     throw .unknownAgent(name, field: "request.goal.agents[\(position)]")
                 }
                 if let chosen = resolver.usable(name) {
@@ -110,39 +137,54 @@ extension Planner {
                 }
             }
         case .capabilities(let capabilities):
-            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) { resolver.providers(ofCapability: $0) }
+            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) {
+                resolver.providers(ofCapability: $0)
+            }
         case .outputs(let outputs):
             try resolveProviders(outputs, kind: "output", excluded: excluded, into: &goalNames, &result) { output in
                 catalog.providers(ofOutput: output).map(\.name)
             }
         case nil:
             let capabilities = try templateCapabilities(for: request.campaign)
-            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) { resolver.providers(ofCapability: $0) }
+            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) {
+                resolver.providers(ofCapability: $0)
+            }
         }
-        for name in goalNames where result.indexByName[name] == nil { result.goals.append(add(name)) }
+        for name in goalNames {
+            let index = catalog.index(of: name)!
+            if result.members.memberOf[index] < 0 {
+                result.goals.append(result.members.add(catalogIndex: index))
+                result.edges.append([])
+            }
+        }
 
         // 2. Hard and soft dependencies, transitively; optional ones remembered for later.
-        var optional: [(dependent: Int, target: String)] = []
+        var optional: [(dependent: Int, target: Int)] = []
+        var lastDependent = [Int32](repeating: -1, count: catalog.agents.count)
         var cursor = 0
+        let agents = catalog.agents
         while cursor < result.members.count {
             let member = cursor
             cursor += 1
-            let manifest = result.members[member]
-            if completed.contains(manifest.name) { continue }
-            for dependency in manifest.dependencies {
-                let target: String?
+            let catalogIndex = result.members.catalogIndex[member]
+            let name = agents[catalogIndex].name
+            if !completed.isEmpty, completed.contains(name) { continue }
+            for dependency in agents[catalogIndex].dependencies {
+                var target: Int?
                 var reason = "which no agent in the catalog provides"
                 switch dependency.target {
-                case .agent(let name):
-                    if catalog.agent(named: name) == nil {
-                        target = nil
-                    } else {
-                        target = resolver.usable(name, besides: manifest.name)
-                        reason = "which is excluded and has no substitute"
+                case .agent(let dependencyName):
+                    if let index = catalog.index(of: dependencyName) {
+                        if excluded.isEmpty {
+                            target = index
+                        } else {
+                            target = resolver.usable(dependencyName, besides: name).flatMap(catalog.index(of:))
+                            reason = "which is excluded and has no substitute"
+                        }
                     }
                 case .capability(let capability):
-                    target = resolver.provider(ofCapability: capability, besides: manifest.name)
-                    if target == nil, !resolver.providers(ofCapability: capability).filter({ $0 != manifest.name }).isEmpty {
+                    target = resolver.provider(ofCapability: capability, besides: name).flatMap(catalog.index(of:))
+                    if target == nil, resolver.providers(ofCapability: capability).contains(where: { $0 != name }) {
                         reason = "whose providers are all excluded"
                     }
                 }
@@ -150,12 +192,12 @@ extension Planner {
                     switch dependency.type {
                     case .hard:
                         if excluded.isEmpty || reason.hasPrefix("which no agent") {
-                            throw .missingDependency(agent: manifest.name, dependency: dependency.target.description)
+                            throw .missingDependency(agent: name, dependency: dependency.target.description)
                         }
                         result.blocked[member] = "needs \(dependency.target) (hard), \(reason)"
                     case .soft:
                         result.notes.append(
-                            "\(manifest.name)'s soft dependency on \(dependency.target) is not planned (\(reason)); it runs without it")
+                            "\(name)'s soft dependency on \(dependency.target) is not planned (\(reason)); it runs without it")
                     case .optional:
                         break
                     }
@@ -163,13 +205,31 @@ extension Planner {
                 }
                 if dependency.type == .optional {
                     optional.append((member, target))
+                } else if lastDependent[target] == Int32(member) {
+                    // Named twice (e.g. by name and by capability): keep one edge, the stronger type.
+                    let dependencyMember = Int(result.members.memberOf[target])
+                    let position = result.edges[member].firstIndex { $0.member == dependencyMember }!
+                    result.edges[member][position].type = max(result.edges[member][position].type, dependency.type)
                 } else {
-                    result.edges[member].append((add(target), dependency.type))
+                    lastDependent[target] = Int32(member)
+                    let dependencyMember = result.members.add(catalogIndex: target)
+                    if dependencyMember == result.edges.count { result.edges.append([]) }
+                    result.edges[member].append((dependencyMember, dependency.type))
                 }
             }
         }
-        for (dependent, target) in optional {
-            if let index = result.indexByName[target] { result.edges[dependent].append((index, .optional)) }
+        // Optional edges are grouped by dependent; skip targets already depended on.
+        var start = 0
+        while start < optional.count {
+            let dependent = optional[start].dependent
+            var end = start
+            while end < optional.count, optional[end].dependent == dependent { end += 1 }
+            var present = Set(result.edges[dependent].map(\.member))
+            for entry in optional[start..<end] {
+                let member = Int(result.members.memberOf[entry.target])
+                if member >= 0, present.insert(member).inserted { result.edges[dependent].append((member, .optional)) }
+            }
+            start = end
         }
         return result
     }

@@ -1,0 +1,1 @@
+/* The planner plugin has no public headers; SwiftPM needs this folder to exist. */

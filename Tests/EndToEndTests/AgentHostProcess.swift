@@ -1,0 +1,79 @@
+import Foundation
+
+/// Runs the built `agenthost` binary the way a user would, and captures what it printed.
+struct AgentHostProcess {
+    /// What one run printed and how it ended.
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The folder holding the test bundle, the `agenthost` binary and every plugin library.
+    static let buildFolder: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return (exe as NSString).deletingLastPathComponent
+    }()
+
+    /// The repository root (Tests/EndToEndTests/ is two levels below it).
+    static let repositoryRoot: String = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }()
+
+    /// Runs `agenthost arguments...` in `directory` with extra environment, feeding `input` on stdin.
+    static func run(
+        _ arguments: [String], in directory: String = repositoryRoot, environment: [String: String] = [:],
+        input: String? = nil
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["AGENTHOST_MANIFEST_PATH"] = nil
+        env["AGENTHOST_PLUGIN_PATH"] = nil
+        env["AGENTHOST_DB"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let stdout = Pipe()
+        let stderr = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes concurrently so a chatty child never blocks on a full pipe.
+        let errData = LockedData()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            errData.set(stderr.fileHandleForReading.readDataToEndOfFile())
+            done.signal()
+        }.start()
+        let outData = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        done.wait()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    /// A fresh temporary folder, removed by the caller when done.
+    static func temporaryFolder() throws -> String {
+        let path = NSTemporaryDirectory() + "agenthost-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        chmod(path, 0o755)
+        return path
+    }
+}
+
+/// Data set once from another thread.
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+
+    func set(_ value: Data) { lock.withLock { data = value } }
+    var value: Data { lock.withLock { data ?? Data() } }
+}

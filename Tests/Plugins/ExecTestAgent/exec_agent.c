@@ -1,0 +1,170 @@
+/*
+ * exec_agent.c: the executor's test agent (product TestExecAgent). One library serves many
+ * agents: each manifest's `config` (read by `init`, kept per agent) says how it behaves.
+ *
+ * Config switches (compact JSON, looked up as text):
+ *   "sleep_ms":N          sleeps N ms in 1 ms steps, polling is_cancelled (cancelled -> CANCELLED)
+ *   "hang_ms":N           sleeps N ms ignoring is_cancelled (an agent that hangs)
+ *   "fail":"always"       AGENT_STATUS_ERROR "exec agent failed on request"
+ *   "retryable_until":N   AGENT_STATUS_RETRYABLE while the input's attempt <= N
+ *   "segv_until":N        dereferences NULL while the input's attempt <= N
+ *   "abort_until":N       calls abort() while the input's attempt <= N
+ *   "progress":true       reports progress 0.25, 0.5, 0.75, 1
+ *   "record":"PATH"       appends "<agent> <attempt> <start_ns> <end_ns> <pid>\n" to PATH
+ *   "noop":true           answers {} at once (benchmarks)
+ * Otherwise it answers {"agent":"<name>","attempt":N,"pid":P}. The attempt number comes from the
+ * input, so "fails on the first N attempts" needs no state between calls or processes.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "agent_plugin.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct exec_state {
+    char *config;
+    size_t length;
+} exec_state;
+
+static const char *find(const char *json, size_t length, const char *key)
+{
+    size_t key_length = strlen(key);
+    size_t i;
+    if (json == NULL || key_length > length) return NULL;
+    for (i = 0; i + key_length <= length; i++) {
+        if (memcmp(json + i, key, key_length) == 0) return json + i + key_length;
+    }
+    return NULL;
+}
+
+static long number(const char *json, size_t length, const char *key, long fallback)
+{
+    const char *at = find(json, length, key);
+    return at == NULL ? fallback : strtol(at, NULL, 10);
+}
+
+static void copy_string(const char *json, size_t length, const char *key, char *out, size_t size)
+{
+    const char *at = find(json, length, key);
+    size_t n = 0;
+    out[0] = '\0';
+    if (at == NULL) return;
+    while (at + n < json + length && at[n] != '"' && n + 1 < size) {
+        out[n] = at[n];
+        n++;
+    }
+    out[n] = '\0';
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static agent_status reply(agent_output *output, const char *text, agent_status status)
+{
+    size_t length = strlen(text);
+    char *copy = malloc(length + 1);
+    if (copy == NULL) return AGENT_STATUS_ERROR;
+    memcpy(copy, text, length + 1);
+    output->data = copy;
+    output->length = length;
+    output->plugin_data = copy;
+    return status;
+}
+
+static agent_status exec_init(const agent_host *host, const char *config_json, size_t config_length, void **state)
+{
+    exec_state *s = calloc(1, sizeof *s);
+    (void)host;
+    if (s == NULL) return AGENT_STATUS_ERROR;
+    s->config = malloc(config_length + 1);
+    if (s->config == NULL) {
+        free(s);
+        return AGENT_STATUS_ERROR;
+    }
+    memcpy(s->config, config_json, config_length);
+    s->config[config_length] = '\0';
+    s->length = config_length;
+    *state = s;
+    return AGENT_STATUS_OK;
+}
+
+static agent_status exec_run(void *state, const agent_host *host, const char *input, size_t length,
+                             agent_output *output)
+{
+    exec_state *s = state;
+    const char *c = s->config;
+    size_t n = s->length;
+    char agent[128];
+    char path[1024];
+    char text[512];
+    long attempt = number(input, length, "\"attempt\":", 1);
+    long long start = now_ns();
+    long sleep_ms = number(c, n, "\"sleep_ms\":", 0);
+    long hang_ms = number(c, n, "\"hang_ms\":", 0);
+    struct timespec step = {0, 1000000L};
+    agent_status status = AGENT_STATUS_OK;
+
+    if (find(c, n, "\"noop\":true") != NULL) return reply(output, "{}", AGENT_STATUS_OK);
+    copy_string(input, length, "\"agent\":\"", agent, sizeof agent);
+    if (attempt <= number(c, n, "\"segv_until\":", 0)) {
+        volatile int *nothing = NULL;
+        *nothing = 42;
+    }
+    if (attempt <= number(c, n, "\"abort_until\":", 0)) abort();
+    if (find(c, n, "\"progress\":true") != NULL) {
+        int quarter;
+        for (quarter = 1; quarter <= 4; quarter++) host->progress(host, quarter / 4.0, "working");
+    }
+    for (; sleep_ms > 0; sleep_ms--) {
+        if (host->is_cancelled(host)) {
+            status = AGENT_STATUS_CANCELLED;
+            break;
+        }
+        nanosleep(&step, NULL);
+    }
+    for (; hang_ms > 0; hang_ms--) nanosleep(&step, NULL);
+
+    copy_string(c, n, "\"record\":\"", path, sizeof path);
+    if (path[0] != '\0') {
+        FILE *file = fopen(path, "a");
+        if (file != NULL) {
+            fprintf(file, "%s %ld %lld %lld %ld\n", agent, attempt, start, now_ns(), (long)getpid());
+            fclose(file);
+        }
+    }
+    if (status == AGENT_STATUS_CANCELLED) return reply(output, "exec agent cancelled", status);
+    if (find(c, n, "\"fail\":\"always\"") != NULL) return reply(output, "exec agent failed on request", AGENT_STATUS_ERROR);
+    if (attempt <= number(c, n, "\"retryable_until\":", 0)) {
+        snprintf(text, sizeof text, "%s busy on attempt %ld", agent, attempt);
+        return reply(output, text, AGENT_STATUS_RETRYABLE);
+    }
+    snprintf(text, sizeof text, "{\"agent\":\"%s\",\"attempt\":%ld,\"pid\":%ld}", agent, attempt, (long)getpid());
+    return reply(output, text, AGENT_STATUS_OK);
+}
+
+static void exec_free_output(void *state, agent_output *output)
+{
+    (void)state;
+    free(output->plugin_data);
+    output->plugin_data = NULL;
+    output->data = NULL;
+}
+
+static void exec_shutdown(void *state)
+{
+    exec_state *s = state;
+    if (s == NULL) return;
+    free(s->config);
+    free(s);
+}
+
+AGENT_PLUGIN_DEFINE("exec", "1.0.0", "Configurable agent for executor tests", exec_init, exec_run, exec_free_output,
+                    exec_shutdown)

@@ -1,0 +1,89 @@
+import AgentCatalog
+import Foundation
+import Testing
+import WorkflowPlanning
+
+@testable import WorkflowExecution
+
+@Suite struct ControlTests {
+    private let chain = [agent("a", order: 0), agent("b", [.agent("a")], order: 1), agent("c", [.agent("b")], order: 2)]
+
+    @Test func pauseStopsNewStartsAndResumeGoesOn() throws {
+        let runner = FakeRunner(["a": .succeed(sleepMs: 30)])
+        let harness = try Harness(chain, goal: ["c"], runner: runner)
+        let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-pause")
+        handle.pause()
+        usleep(80_000)
+        let paused = handle.status()
+        #expect(paused.state == .paused)
+        #expect(paused.agents["a"]?.state == .completed)
+        #expect(paused.agents["b"]?.state == .waiting)
+        #expect(runner.runs(of: "b").isEmpty)
+        handle.resume()
+        let status = handle.wait()
+        #expect(status.state == .completed)
+        let types = handle.events().map(\.type)
+        #expect(types.contains(.workflowPaused) && types.contains(.workflowResumed))
+    }
+
+    @Test func cancelTellsRunningAgentsAndEndsTheWorkflow() throws {
+        let runner = FakeRunner(["a": .waitForCancel])
+        let harness = try Harness(chain, goal: ["c"], runner: runner)
+        let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-cancel")
+        usleep(20_000)
+        handle.cancel(reason: "user pressed ctrl-c")
+        let status = handle.wait()
+        #expect(status.state == .cancelled)
+        #expect(status.message == "user pressed ctrl-c")
+        #expect(status.agents["a"]?.state == .failed)
+        #expect(runner.runs(of: "b").isEmpty)
+        #expect(handle.events().last?.type == .workflowCancelled)
+    }
+
+    @Test func hangingAgentTimesOutIsAbandonedAndTheWorkflowGoesOn() throws {
+        let manifests = [
+            agent("hangs", timeout: 0.05, order: 0), agent("other", order: 1),
+            agent("soft", [.agent("hangs", .soft)], order: 2),
+        ]
+        let runner = FakeRunner(["hangs": .hang(ms: 400)])
+        let harness = try Harness(manifests, goal: ["soft", "other"], runner: runner, grace: 0.05)
+        let (handle, status) = harness.run()
+        #expect(status.agents["hangs"]?.state == .failed)
+        #expect(status.agents["hangs"]?.message?.contains("timed out after 50 ms") == true)
+        #expect(status.names(.completed) == ["other", "soft"])
+        #expect(handle.abandonedThreads == 1)
+        let failed = handle.events().first { $0.type == .agentFailed }
+        #expect(failed?.data?["timed_out"] == true)
+    }
+
+    @Test func recorderFailureFailsTheWorkflow() throws {
+        let runner = FakeRunner(["a": .succeed(sleepMs: 5)])
+        let harness = try Harness(chain, goal: ["c"], runner: runner)
+        harness.recorder.failAfter(events: 3, message: "disk I/O error")
+        let (_, status) = harness.run()
+        #expect(status.state == .failed)
+        #expect(status.message == "the recorder failed: disk I/O error")
+        #expect(runner.runs(of: "c").isEmpty)
+    }
+
+    @Test func resumeRunsOnlyWhatWasNotDoneAndContinuesTheSequence() throws {
+        let runner = FakeRunner()
+        let harness = try Harness(chain, goal: ["c"], runner: runner)
+        let resume = ResumeState(completedOutputs: ["a": ["from": "before"]], attempts: ["b": 1], lastSequence: 41)
+        let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-resume", resume: resume)
+        let status = handle.wait()
+        #expect(status.state == .completed)
+        #expect(runner.runs.map(\.agent) == ["b", "c"])
+        #expect(runner.runs(of: "b").first?.attempt == 2)
+        #expect(runner.runs(of: "b").first?.input["inputs"]?["a"]?["from"] == "before")
+        #expect(handle.events().first?.sequence == 42)
+        #expect(status.agents["a"]?.state == .completed)
+    }
+
+    @Test func finishedDeliversTheFinalStatusToAsyncCallers() async throws {
+        let harness = try Harness(chain, goal: ["c"], runner: FakeRunner())
+        let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-async")
+        let status = await handle.finished()
+        #expect(status.state == .completed)
+    }
+}
