@@ -67,7 +67,7 @@ let package = Package(
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
         .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
-        .executable(name: "planner-bench", targets: ["PlannerBench"]),
+        .executable(name: "planner-bench", targets: ["planner-bench"]),
         .library(name: "WorkflowStore", targets: ["WorkflowStore"]),
         .executable(name: "store-bench", targets: ["StoreBench"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0),

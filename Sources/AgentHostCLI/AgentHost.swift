@@ -14,6 +14,7 @@ struct AgentHost: AsyncParsableCommand {
         subcommands: [
             Agents.self,
             Invoke.self,
+            Serve.self,
         ]
     )
 }

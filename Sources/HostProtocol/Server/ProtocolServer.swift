@@ -48,8 +48,11 @@ public final class ProtocolServer: Sendable {
         /// Input ended without `shutdown`; running workflows were interrupted.
         case endOfInput(interrupted: [String])
 
-        /// The process exit status: 0 after `shutdown`, else 1.
-        public var status: Int32 { self == .shutdown ? 0 : 1 }
+        /// The process exit status: 1 when input ended while workflows still ran, else 0.
+        public var status: Int32 {
+            if case .endOfInput(let interrupted) = self, !interrupted.isEmpty { return 1 }
+            return 0
+        }
     }
 
     struct SessionState {
