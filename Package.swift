@@ -165,7 +165,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
-        .testTarget(name: "HostProtocolTests", dependencies: ["HostProtocol"]),
+        .testTarget(name: "HostProtocolTests", dependencies: ["HostProtocol", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
         // `swift run -c release protocol-bench`: workflow/status round trips against `agenthost serve`.
         .executableTarget(name: "protocol-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/ProtocolBench"),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1) + pluginSupport
