@@ -63,13 +63,15 @@ final class FrameInbox: @unchecked Sendable {
         }
     }
 
-    /// Waits until `count` frames satisfy `predicate`; returns those found by then.
-    func waitForCount(_ count: Int, timeout: Double = 20, _ predicate: (JSONValue) -> Bool) -> [JSONValue] {
+    /// Waits until `count` frames from index `start` on satisfy `predicate`; returns those found by then.
+    func waitForCount(
+        _ count: Int, after start: Int = 0, timeout: Double = 20, _ predicate: (JSONValue) -> Bool
+    ) -> [JSONValue] {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
         while true {
-            let found = frames.filter(predicate)
+            let found = frames[min(start, frames.count)...].filter(predicate)
             if found.count >= count || ended || !condition.wait(until: deadline) { return found }
         }
     }
