@@ -24,7 +24,14 @@ func swiftPlugin(_ product: String, dir: String, dependencies: [Target.Dependenc
 
 let samplePlugins: [(Product, Target)] = [
     cPlugin("PlannerAgent", dir: "Planner", dependencies: ["CAgentJSON"]),
+    cPlugin("ImageAgent", dir: "Image", dependencies: ["CAgentJSON"]),
+    cPlugin("CampaignManagerAgent", dir: "CampaignManager", dependencies: ["CAgentJSON"]),
     swiftPlugin("WriterAgent", dir: "Writer", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("ResearcherAgent", dir: "Researcher", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("EditorAgent", dir: "Editor", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("SEOAgent", dir: "SEO", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("SocialMediaAgent", dir: "SocialMedia", dependencies: ["AgentPluginKit", "ContentKit"]),
+    swiftPlugin("ContentRepurposerAgent", dir: "ContentRepurposer", dependencies: ["AgentPluginKit", "ContentKit"]),
 ]
 
 /// Code shared by the sample plugins, linked statically into each of them.
@@ -124,7 +131,7 @@ let package = Package(
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
         // Runs every sample agent through a small dlopen harness; no host modules.
-        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI"]),
+        .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
         // Benchmarks (opt-in; run with `swift run -c release <name>`).
         .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),

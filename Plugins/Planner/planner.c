@@ -58,6 +58,7 @@ static void planner_lower_copy(char *out, size_t size, const char *in)
     size_t i = 0;
     for (; in[i] && i + 1 < size; i++) out[i] = (char)tolower((unsigned char)in[i]);
     out[i] = 0;
+    agent_json_utf8_trim(out);
 }
 
 /* Length of `word` without a plural "s" (but not "ss"). */
@@ -147,7 +148,7 @@ static long planner_weekday_on_or_after(long day)
 }
 
 static void planner_calendar_entry(agent_json_writer *w, long start, int offset, const char *channel,
-                                   const char *item, const char *asset)
+                                   const char *kind, const char *item, const char *asset)
 {
     char date[11];
     long day = planner_weekday_on_or_after(start + offset);
@@ -156,6 +157,7 @@ static void planner_calendar_entry(agent_json_writer *w, long start, int offset,
     agent_json_put_string(w, "date", date);
     agent_json_put_string(w, "weekday", agent_date_weekday_name(day));
     agent_json_put_string(w, "channel", channel);
+    agent_json_put_string(w, "kind", kind);
     agent_json_put_string(w, "item", item);
     agent_json_put_string(w, "asset", asset);
     agent_json_end_object(w);
@@ -213,7 +215,7 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     long start;
     if (agent_date_parse(start_text, &start) != 0) {
         char message[256];
-        snprintf(message, sizeof message, "planner: campaign.start_date \"%.40s\" is not a date of the form YYYY-MM-DD",
+        snprintf(message, sizeof message, "planner: campaign.start_date \"%.40s\" is not a valid date of the form YYYY-MM-DD",
                  start_text);
         agent_json_free(input);
         planner_fail(output, message);
@@ -251,6 +253,7 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     snprintf(sections[n].heading, sizeof sections[n].heading, "Introduction");
     char title_lower[160];
     snprintf(title_lower, sizeof title_lower, "%s", title);
+    agent_json_utf8_trim(title_lower);
     if (title_lower[0] && !isupper((unsigned char)title_lower[1])) title_lower[0] = (char)tolower((unsigned char)title_lower[0]);
     snprintf(sections[n].purpose, sizeof sections[n].purpose, "Set out why %s matters to %s", title_lower, audience);
     for (int k = 0; k < theme_count && k < 2; k++) memcpy(sections[n].keywords[sections[n].keyword_count++], themes[k], PLANNER_THEME_LEN);
@@ -285,7 +288,12 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     sections[n].target_words = planner_round10(total_words * 0.10);
     n++;
     int outline_total = 0;
-    for (int i = 0; i < n; i++) outline_total += sections[i].target_words;
+    for (int i = 0; i < n; i++) {
+        outline_total += sections[i].target_words;
+        /* Long campaign text may have been cut inside a UTF-8 sequence. */
+        agent_json_utf8_trim(sections[i].heading);
+        agent_json_utf8_trim(sections[i].purpose);
+    }
 
     const agent_json_value *content_types = agent_json_get(campaign, "content_types");
     int wants_social = planner_has_string(content_types, "social_media");
@@ -357,17 +365,17 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     agent_json_put_string(&w, "start_date", start_formatted);
     agent_json_key(&w, "calendar");
     agent_json_begin_array(&w);
-    planner_calendar_entry(&w, start, 0, "blog", "Publish the article", "article.html");
+    planner_calendar_entry(&w, start, 0, "blog", "publish", "Publish the article", "article.html");
     if (wants_social) {
-        planner_calendar_entry(&w, start, 0, "social", "Launch posts on every platform", "social.json");
-        planner_calendar_entry(&w, start, 2, "social", "Thread of key points on X", "social.json");
-        planner_calendar_entry(&w, start, 7, "social", "Reminder post on LinkedIn", "social.json");
+        planner_calendar_entry(&w, start, 0, "social", "social_launch", "Launch posts on every platform", "social.json");
+        planner_calendar_entry(&w, start, 2, "social", "social_thread", "Thread of key points on X", "social.json");
+        planner_calendar_entry(&w, start, 7, "social", "social_reminder", "Reminder post on LinkedIn", "social.json");
     }
     if (repurposing) {
-        planner_calendar_entry(&w, start, 7, "newsletter", "Send the newsletter", "newsletter.html");
-        planner_calendar_entry(&w, start, 14, "slides", "Present the slide outline", "slides.md");
+        planner_calendar_entry(&w, start, 7, "newsletter", "newsletter", "Send the newsletter", "newsletter.html");
+        planner_calendar_entry(&w, start, 14, "slides", "slides", "Present the slide outline", "slides.md");
     }
-    planner_calendar_entry(&w, start, 28, "review", "Review campaign results against the goals", "campaign_summary.md");
+    planner_calendar_entry(&w, start, 28, "review", "review", "Review campaign results against the goals", "campaign_summary.md");
     agent_json_end_array(&w);
 
     /* A readable plan for people, beside the JSON. */

@@ -91,7 +91,7 @@ struct Composer {
             "title": outline.title, "markdown": markdown, "word_count": Text.wordCount(markdown),
             "body_words": total, "target_words": targetWords, "source_words": sourceWords,
             "composed_words": composedWords,
-            "source_share": total == 0 ? 0 : Readability.round1(1000 * Double(sourceWords) / Double(total)) / 1000,
+            "source_share": total == 0 ? 0 : (1000 * Double(sourceWords) / Double(total)).rounded() / 1000,
             "sections": sectionReports,
             "citations": citations.map { ["id": $0.id, "title": $0.title, "path": $0.path] as [String: Any] },
             "method": material.method, "written_by": context.agent,

@@ -26,7 +26,8 @@ final class LoadedAgent: @unchecked Sendable {
     private var host = agent_host()
 
     /// Loads `library` from the build folder and calls `entry` then `init`.
-    init(library: String, entry: String = "agent_plugin_entry") throws {
+    /// When `cancelled`, the host's `is_cancelled` always answers yes.
+    init(library: String, entry: String = "agent_plugin_entry", cancelled: Bool = false) throws {
         let path = LoadedAgent.buildFolder() + "/" + library
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             throw HarnessError("dlopen \(path): \(String(cString: dlerror()))")
@@ -42,7 +43,11 @@ final class LoadedAgent: @unchecked Sendable {
         host.struct_size = UInt32(MemoryLayout<agent_host>.size)
         host.log = { _, _, _ in }
         host.progress = { _, _, _ in }
-        host.is_cancelled = { _ in 0 }
+        if cancelled {
+            host.is_cancelled = { _ in 1 }
+        } else {
+            host.is_cancelled = { _ in 0 }
+        }
         if let initFunction = descriptor.pointee.`init` {
             let config = "null"
             let status = withUnsafePointer(to: &host) { h in

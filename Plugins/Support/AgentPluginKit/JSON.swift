@@ -10,9 +10,20 @@ public enum JSON {
         return s
     }
 
+    /// Whether `value` is a JSON boolean. JSONSerialization on Linux hands booleans over as
+    /// an NSNumber of type "c", and `1 is Bool` holds there, so the test is by type.
+    public static func isBool(_ value: Any?) -> Bool {
+        guard let value else { return false }
+        if type(of: value) == Bool.self { return true }
+        if let number = value as? NSNumber, type(of: value) != Int.self, type(of: value) != Double.self {
+            return String(cString: number.objCType) == "c"
+        }
+        return false
+    }
+
     /// A number as Double, or nil (booleans are not numbers).
     public static func double(_ value: Any?) -> Double? {
-        if value is Bool { return nil }
+        if isBool(value) { return nil }
         if let d = value as? Double { return d }
         if let i = value as? Int { return Double(i) }
         if let n = value as? NSNumber { return n.doubleValue }
@@ -27,8 +38,8 @@ public enum JSON {
 
     /// A boolean, or nil.
     public static func bool(_ value: Any?) -> Bool? {
-        if let b = value as? Bool { return b }
-        return nil
+        guard isBool(value), let b = value as? Bool else { return nil }
+        return b
     }
 
     /// An array, or empty.

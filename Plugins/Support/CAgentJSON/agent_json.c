@@ -431,11 +431,51 @@ void agent_json_end_object(agent_json_writer *w) { agent_json_close(w, "}"); }
 void agent_json_begin_array(agent_json_writer *w) { agent_json_open(w, "["); }
 void agent_json_end_array(agent_json_writer *w) { agent_json_close(w, "]"); }
 
+/* Length of the valid UTF-8 sequence at `s` (1-4), or 0 when the bytes are not valid UTF-8. */
+static size_t agent_json_utf8_length(const unsigned char *s, size_t remaining)
+{
+    size_t n;
+    unsigned min;
+    unsigned cp;
+    if (s[0] < 0x80) return 1;
+    if ((s[0] & 0xE0) == 0xC0) { n = 2; cp = s[0] & 0x1F; min = 0x80; }
+    else if ((s[0] & 0xF0) == 0xE0) { n = 3; cp = s[0] & 0x0F; min = 0x800; }
+    else if ((s[0] & 0xF8) == 0xF0) { n = 4; cp = s[0] & 0x07; min = 0x10000; }
+    else return 0;
+    if (n > remaining) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return n;
+}
+
+void agent_json_utf8_trim(char *text)
+{
+    size_t n = text ? strlen(text) : 0;
+    size_t start = n;
+    while (start > 0 && n - start < 3 && ((unsigned char)text[start - 1] & 0xC0) == 0x80) start--;
+    if (start == 0 || (unsigned char)text[start - 1] < 0x80) return;
+    start--; /* the lead byte */
+    if (agent_json_utf8_length((const unsigned char *)text + start, n - start) != n - start) text[start] = 0;
+}
+
 static void agent_json_quoted(agent_json_buffer *b, const char *text, size_t length)
 {
     agent_json_buffer_append(b, "\"", 1);
     for (size_t i = 0; i < length; i++) {
         unsigned char c = (unsigned char)text[i];
+        if (c >= 0x80) {
+            size_t n = agent_json_utf8_length((const unsigned char *)text + i, length - i);
+            if (n == 0) {
+                agent_json_buffer_puts(b, "\ufffd");
+            } else {
+                agent_json_buffer_append(b, text + i, n);
+                i += n - 1;
+            }
+            continue;
+        }
         switch (c) {
         case '"': agent_json_buffer_puts(b, "\\\""); break;
         case '\\': agent_json_buffer_puts(b, "\\\\"); break;

@@ -61,6 +61,8 @@ public enum Text {
                 if c == "." || c == "!" || c == "?" {
                     var end = i + 1
                     while end < chars.count, "\"'”’)]".contains(chars[end]) { end += 1 }
+                    // A citation marker " [2]" or " [1, 3]" belongs to the sentence it follows.
+                    if let close = citationEnd(chars, from: end) { end = close }
                     if end >= chars.count { break }
                     if chars[end] == " " {
                         var next = end
@@ -183,7 +185,34 @@ public enum Text {
     }
 
     private static func startsSentence(_ c: Character) -> Bool {
-        c.isUppercase || c.isNumber || "\"'“‘([*".contains(c)
+        c.isUppercase || c.isNumber || "\"'“‘(*".contains(c)
+    }
+
+    /// When `chars[from...]` starts with " [digits, ...]", the index after the "]".
+    private static func citationEnd(_ chars: [Character], from: Int) -> Int? {
+        var i = from
+        while i < chars.count, chars[i] == " " { i += 1 }
+        guard i < chars.count, chars[i] == "[" else { return nil }
+        i += 1
+        var digits = 0
+        while i < chars.count, chars[i].isNumber || chars[i] == "," || chars[i] == " " {
+            if chars[i].isNumber { digits += 1 }
+            i += 1
+        }
+        guard digits > 0, i < chars.count, chars[i] == "]" else { return nil }
+        return i + 1
+    }
+
+    /// Whether `sentence` leans on the one before it ("This ...", "It ...", "These ..."), so
+    /// it reads badly when quoted alone.
+    public static func isAnaphoric(_ sentence: String) -> Bool {
+        let first = words(sentence).first?.lowercased() ?? ""
+        return ["this", "these", "that", "those", "it", "they", "such", "during", "then"].contains(first)
+    }
+
+    /// `sentence` without trailing citation markers such as " [2]".
+    public static func removingCitations(_ sentence: String) -> String {
+        sentence.replacingOccurrences(of: #"\s*\[\d+(?:,\s*\d+)*\]"#, with: "", options: .regularExpression)
     }
 
     private static let abbreviations: Set<String> = [

@@ -122,7 +122,7 @@ void agent_json_begin_array(agent_json_writer *writer);
 void agent_json_end_array(agent_json_writer *writer);
 /** Writes an object key; the next call writes its value. */
 void agent_json_key(agent_json_writer *writer, const char *key);
-/** Writes a string value (NULL writes null). */
+/** Writes a string value (NULL writes null); invalid UTF-8 bytes become U+FFFD. */
 void agent_json_string_value(agent_json_writer *writer, const char *text);
 /** Writes a number; integers print without a fraction, others with up to 6 digits. */
 void agent_json_number_value(agent_json_writer *writer, double number);
@@ -138,6 +138,9 @@ void agent_json_put_string(agent_json_writer *writer, const char *key, const cha
 void agent_json_put_number(agent_json_writer *writer, const char *key, double number);
 /** Shorthand: key + boolean value. */
 void agent_json_put_bool(agent_json_writer *writer, const char *key, int value);
+
+/** Cuts NUL-terminated `text` before a trailing incomplete UTF-8 sequence (after snprintf). */
+void agent_json_utf8_trim(char *text);
 
 /** Creates `path` and its missing parents (mode 0755). Returns 0 on success, -1 with errno. */
 int agent_json_make_dirs(const char *path);

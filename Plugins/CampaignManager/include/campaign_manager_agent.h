@@ -1,0 +1,1 @@
+/* The campaign_manager plugin has no public headers; SwiftPM needs this folder to exist. */

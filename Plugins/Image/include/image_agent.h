@@ -1,0 +1,1 @@
+/* The image plugin has no public headers; SwiftPM needs this folder to exist. */

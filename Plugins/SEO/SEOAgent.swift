@@ -1,0 +1,43 @@
+// SEOAgent.swift — the `seo` agent (Swift): keyword density, title (<= 60 characters),
+// meta description (<= 155), slug, heading structure, internal-link suggestions, and the
+// optimized article as Markdown and as a standalone XHTML page.
+import AgentPluginABI
+import AgentPluginKit
+import ContentKit
+import Foundation
+
+private let seoPlugin = AgentPlugin(
+    slot: 0, name: "seo", version: "1.0.0",
+    description: "Optimizes the article for search: title, meta description, slug, keywords, headings, links"
+) { context in
+    let edited = context.output("edited_content", preferring: ["editor"]) as? [String: Any]
+    let draft = context.output("blog_content", preferring: ["writer", "writer_lite"]) as? [String: Any]
+    guard let markdown = JSON.string(edited?["markdown"]) ?? JSON.string(draft?["markdown"]) else {
+        throw agentError(
+            "seo: no article among the inputs (expected inputs.editor.edited_content.markdown or inputs.writer.blog_content.markdown)"
+        )
+    }
+    let article = Article(markdown: markdown)
+    let title = JSON.string(edited?["title"]) ?? JSON.string(draft?["title"]) ?? article.h1 ?? JSON.string(context.campaign["title"]) ?? "Untitled"
+    var keywords = JSON.strings(context.campaign["keywords"]).map { $0.lowercased() }
+    if keywords.isEmpty { keywords = Array(TFIDF(documents: [article.plain]).keywords(limit: 3).map(\.term)) }
+    let optimizer = SEOOptimizer(
+        article: article, title: title, keywords: keywords, campaign: context.campaign,
+        usedEditedVersion: edited != nil)
+    let result = optimizer.run()
+    var artifacts: [String] = []
+    artifacts += try context.writeArtifact("article.md", result.markdown)
+    artifacts += try context.writeArtifact("article.html", result.html)
+    var output = result.fields
+    let report = try JSONSerialization.data(withJSONObject: output, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    artifacts += try context.writeArtifact("seo.json", String(decoding: report, as: UTF8.self) + "\n")
+    output["markdown"] = result.markdown
+    output["html_file"] = "article.html"
+    return ["optimized_content": output, "artifacts": artifacts]
+}
+
+/// Entry of `seo`.
+@_cdecl("agent_plugin_entry")
+public func seoPluginEntry(_ major: UInt32, _ minor: UInt32) -> UnsafePointer<agent_plugin_descriptor>? {
+    seoPlugin.entry(hostMajor: major)
+}

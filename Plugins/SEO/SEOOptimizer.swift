@@ -1,0 +1,233 @@
+// SEOOptimizer.swift — the checks and the optimized outputs.
+import AgentPluginKit
+import ContentKit
+import Foundation
+
+/// The SEO pass over one article.
+struct SEOOptimizer {
+    static let titleLimit = 60
+    static let descriptionLimit = 155
+
+    let article: Article
+    let title: String
+    let keywords: [String]
+    let campaign: [String: Any]
+    let usedEditedVersion: Bool
+
+    /// The optimized article and its report.
+    struct Result {
+        var markdown: String
+        var html: String
+        var fields: [String: Any]
+    }
+
+    func run() -> Result {
+        let seoTitle = makeTitle()
+        let description = makeDescription()
+        let slug = Markup.slugify(JSON.string(campaign["slug"]) ?? title)
+        let density = keywordDensity()
+        let (headingReport, headingIssues) = headingStructure()
+        let links = internalLinks(slug: slug)
+        var checks: [[String: Any]] = []
+        func check(_ name: String, _ passed: Bool, _ detail: String) {
+            checks.append(["check": name, "passed": passed, "detail": detail])
+        }
+        check("title_length", seoTitle.count <= SEOOptimizer.titleLimit, "\(seoTitle.count) of at most \(SEOOptimizer.titleLimit) characters")
+        check(
+            "description_length", (50...SEOOptimizer.descriptionLimit).contains(description.count),
+            "\(description.count) characters, expected 50 to \(SEOOptimizer.descriptionLimit)")
+        let primary = keywords.first ?? ""
+        check("primary_keyword_in_title", contains(seoTitle, primary), "\"\(primary)\" in the title")
+        check("primary_keyword_in_description", contains(description, primary), "\"\(primary)\" in the meta description")
+        let intro = article.paragraphs.first ?? ""
+        check("primary_keyword_in_introduction", contains(intro, primary), "\"\(primary)\" in the first paragraph")
+        check("heading_structure", headingIssues.isEmpty, headingIssues.isEmpty ? "one H1, no skipped levels" : headingIssues.joined(separator: "; "))
+        for d in density {
+            let pct = d["density_percent"] as? Double ?? 0
+            check("keyword_density:\(d["keyword"] as? String ?? "")", (0.5...3.0).contains(pct), "\(pct)% (0.5% to 3% recommended)")
+        }
+        let words = Text.wordCount(article.plain)
+        check("length", words >= 600, "\(words) words (600 or more recommended)")
+        let passed = checks.filter { $0["passed"] as? Bool == true }.count
+        let score = checks.isEmpty ? 0 : Int((100 * Double(passed) / Double(checks.count)).rounded())
+
+        let markdown = frontMatter(seoTitle: seoTitle, description: description, slug: slug) + article.markdown
+        let html = page(seoTitle: seoTitle, description: description, slug: slug)
+        let fields: [String: Any] = [
+            "title": title, "seo_title": seoTitle, "meta_description": description, "slug": slug,
+            "url": url(slug: slug), "keywords": keywords, "keyword_density": density,
+            "headings": headingReport, "internal_links": links, "checks": checks, "score": score,
+            "word_count": words, "source_version": usedEditedVersion ? "edited" : "draft",
+        ]
+        return Result(markdown: markdown, html: html, fields: fields)
+    }
+
+    // MARK: - Title, description, slug
+
+    /// The page title: the article title, with the primary keyword appended when none of its
+    /// words appears in it,
+    /// shortened at a word boundary to 60 characters.
+    func makeTitle() -> String {
+        if let explicit = JSON.string(campaign["seo_title"]) { return shorten(explicit, SEOOptimizer.titleLimit) }
+        var t = title
+        let titleStems = Set(Text.tokens(t).map(Stem.of))
+        if let primary = keywords.first, !Text.tokens(primary).map(Stem.of).contains(where: titleStems.contains) {
+            let candidate = t.contains(":") ? "\(t) | \(primary.capitalizedFirst())" : "\(t): \(primary.capitalizedFirst())"
+            if candidate.count <= SEOOptimizer.titleLimit { t = candidate }
+        }
+        return shorten(t, SEOOptimizer.titleLimit)
+    }
+
+    /// The meta description: the first sentences of the introduction that mention a keyword
+    /// (composed framing sentences skipped), up to 155 characters.
+    func makeDescription() -> String {
+        if let explicit = JSON.string(campaign["meta_description"]) { return Markup.truncate(explicit, to: SEOOptimizer.descriptionLimit) }
+        let sentences = article.paragraphs.flatMap { Text.sentences(Text.stripInlineMarkdown($0)) }
+            .map { Text.removingCitations($0) }
+            .filter { !$0.hasPrefix("This article") && Text.wordCount($0) >= 6 }
+        let preferred = sentences.filter { s in keywords.contains { contains(s, $0) } } + sentences
+        var out = ""
+        for s in preferred where !out.contains(s) {
+            let candidate = out.isEmpty ? s : out + " " + s
+            if candidate.count > SEOOptimizer.descriptionLimit { break }
+            out = candidate
+        }
+        if out.isEmpty, let first = preferred.first { out = Markup.truncate(first, to: SEOOptimizer.descriptionLimit) }
+        if out.isEmpty { out = Markup.truncate("\(title).", to: SEOOptimizer.descriptionLimit) }
+        return out
+    }
+
+    private func url(slug: String) -> String {
+        let site = (JSON.string(campaign["site_url"]) ?? "https://example.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return "\(site)/blog/\(slug)"
+    }
+
+    // MARK: - Analysis
+
+    /// Occurrences of each keyword (stem match, phrases word by word) per 100 words.
+    func keywordDensity() -> [[String: Any]] {
+        let tokens = Text.tokens(article.plain).map(Stem.of)
+        let total = max(tokens.count, 1)
+        return keywords.map { keyword in
+            let k = Text.tokens(keyword).map(Stem.of)
+            var count = 0
+            if !k.isEmpty && tokens.count >= k.count {
+                for i in 0...(tokens.count - k.count) where Array(tokens[i..<(i + k.count)]) == k { count += 1 }
+            }
+            let pct = (10000 * Double(count * k.count) / Double(total)).rounded() / 100
+            return ["keyword": keyword, "count": count, "density_percent": pct]
+        }
+    }
+
+    /// The heading outline and the problems in it.
+    func headingStructure() -> ([String: Any], [String]) {
+        var issues: [String] = []
+        let h1 = article.headings.filter { $0.level == 1 }
+        if h1.count != 1 { issues.append("expected exactly one H1, found \(h1.count)") }
+        var previous = 0
+        for h in article.headings {
+            if previous > 0 && h.level > previous + 1 { issues.append("\"\(h.text)\" skips from H\(previous) to H\(h.level)") }
+            previous = h.level
+        }
+        let h2 = article.headings.filter { $0.level == 2 }
+        if h2.count < 2 { issues.append("fewer than two H2 sections") }
+        let withKeyword = h2.filter { h in keywords.contains { contains(h.text, $0) } }.count
+        let report: [String: Any] = [
+            "outline": article.headings.map { ["level": $0.level, "text": $0.text, "anchor": $0.anchor] as [String: Any] },
+            "h2_with_keyword": withKeyword, "issues": issues,
+        ]
+        return (report, issues)
+    }
+
+    /// Links to the site's pages given in `campaign.site_pages` ([{title, url}]) that share
+    /// a keyword with a paragraph; otherwise links to the site's topic page of each keyword.
+    func internalLinks(slug: String) -> [[String: Any]] {
+        var links: [[String: Any]] = []
+        let pages = JSON.objects(campaign["site_pages"])
+        if !pages.isEmpty {
+            for page in pages {
+                guard let pageTitle = JSON.string(page["title"]), let pageURL = JSON.string(page["url"]) else { continue }
+                let stems = Stem.set(pageTitle)
+                if let paragraph = article.paragraphs.first(where: { !Stem.set($0).isDisjoint(with: stems) }) {
+                    let anchor = Text.contentTokens(paragraph).first { stems.contains(Stem.of($0)) } ?? pageTitle
+                    links.append(["anchor_text": anchor, "url": pageURL, "reason": "shares \"\(anchor)\" with \(pageTitle)"])
+                }
+            }
+            return links
+        }
+        for keyword in keywords {
+            guard let paragraph = article.paragraphs.first(where: { contains($0, keyword) }) else { continue }
+            let sentence = Text.sentences(paragraph).first { contains($0, keyword) } ?? paragraph
+            links.append([
+                "anchor_text": keyword, "url": "/topics/\(Markup.slugify(keyword))",
+                "context": Markup.truncate(Text.removingCitations(sentence), to: 120),
+                "reason": "first mention of the keyword \"\(keyword)\"",
+            ])
+        }
+        return links
+    }
+
+    // MARK: - Rendering
+
+    private func frontMatter(seoTitle: String, description: String, slug: String) -> String {
+        func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        return "---\ntitle: \(quoted(seoTitle))\ndescription: \(quoted(description))\nslug: \(slug)\n"
+            + "keywords: [\(keywords.map(quoted).joined(separator: ", "))]\n---\n"
+    }
+
+    /// A standalone XHTML page with title, meta description, canonical link and anchors.
+    private func page(seoTitle: String, description: String, slug: String) -> String {
+        var body = Markup.html(fromMarkdown: article.markdown)
+        for h in article.headings where h.level >= 2 {
+            let tag = "<h\(h.level)>\(Markup.inline(h.text))</h\(h.level)>"
+            body = body.replacingOccurrences(of: tag, with: "<h\(h.level) id=\"\(h.anchor)\">\(Markup.inline(h.text))</h\(h.level)>")
+        }
+        return """
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <title>\(Markup.escapeXML(seoTitle))</title>
+            <meta name="description" content="\(Markup.escapeXML(description))"/>
+            <meta name="keywords" content="\(Markup.escapeXML(keywords.joined(separator: ", ")))"/>
+            <link rel="canonical" href="\(Markup.escapeXML(url(slug: slug)))"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            </head>
+            <body>
+            <article>
+            \(body)
+            </article>
+            </body>
+            </html>
+
+            """
+    }
+
+    // MARK: - Helpers
+
+    /// Whether `text` contains `keyword` (stems of all its words, in order).
+    func contains(_ text: String, _ keyword: String) -> Bool {
+        let k = Text.tokens(keyword).map(Stem.of)
+        let t = Text.tokens(text).map(Stem.of)
+        guard !k.isEmpty, t.count >= k.count else { return false }
+        for i in 0...(t.count - k.count) where Array(t[i..<(i + k.count)]) == k { return true }
+        return false
+    }
+
+    private func shorten(_ text: String, _ limit: Int) -> String {
+        if text.count <= limit { return text }
+        var out = ""
+        for word in text.split(separator: " ") {
+            let candidate = out.isEmpty ? String(word) : out + " " + word
+            if candidate.count > limit { break }
+            out = candidate
+        }
+        while let last = out.last, ",;:-–|".contains(last) { out.removeLast() }
+        return out.isEmpty ? String(text.prefix(limit)) : out.trimmingCharacters(in: .whitespaces)
+    }
+}
+
+extension String {
+    /// The string with its first character uppercased.
+    func capitalizedFirst() -> String { prefix(1).uppercased() + dropFirst() }
+}
