@@ -49,7 +49,7 @@ public final class ExecutorBackend: WorkflowBackend {
     }
 
     /// Records the workflow, then starts it in the background.
-    public func start(plan: ExecutionPlan, catalog: Catalog) throws(ProtocolError) -> String {
+    public func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
         let id = Self.newWorkflowId()
         if let store {
             do {
@@ -58,7 +58,7 @@ public final class ExecutorBackend: WorkflowBackend {
                 throw ProtocolError.storeError(error.message)
             }
         }
-        launch(plan: plan, workflowId: id, catalog: catalog, resume: nil)
+        launch(plan: plan, workflowId: id, catalog: catalog, resume: nil, baseDirectory: baseDirectory)
         return id
     }
 
@@ -164,7 +164,7 @@ public final class ExecutorBackend: WorkflowBackend {
             let plan = try plan(workflowId: workflowId)
             let resume: ResumeState
             do { resume = try store.resumeState(workflowId: workflowId) } catch { throw Self.map(error, workflowId: workflowId) }
-            launch(plan: plan, workflowId: workflowId, catalog: catalog, resume: resume)
+            launch(plan: plan, workflowId: workflowId, catalog: catalog, resume: resume, baseDirectory: nil)
         case .paused:
             do { try store.requestControl(workflowId: workflowId, .resume) } catch { throw Self.map(error, workflowId: workflowId) }
         default:
@@ -208,7 +208,11 @@ public final class ExecutorBackend: WorkflowBackend {
 
     // MARK: - Helpers
 
-    private func launch(plan: ExecutionPlan, workflowId: String, catalog: Catalog, resume: ResumeState?) {
+    private func launch(
+        plan: ExecutionPlan, workflowId: String, catalog: Catalog, resume: ResumeState?, baseDirectory: String?
+    ) {
+        var options = self.options
+        if let baseDirectory { options.baseDirectory = baseDirectory }
         let executor = WorkflowExecutor(
             catalog: catalog, runner: runner, recorder: store, planner: Planner(catalog: catalog, estimates: estimates()),
             options: options, logger: logger)

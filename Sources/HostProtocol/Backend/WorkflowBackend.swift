@@ -16,8 +16,10 @@ public protocol WorkflowBackend: Sendable {
     func estimates() -> any EstimatesProvider
 
     /// Starts running `plan` in the background with the agents of `catalog`.
+    /// - Parameter baseDirectory: the folder agents resolve `campaign.sources` against (the
+    ///   request file's folder); nil for the server's current directory.
     /// - Returns: the new workflow's id.
-    func start(plan: ExecutionPlan, catalog: Catalog) throws(ProtocolError) -> String
+    func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String
 
     /// The workflow's status (live, or rebuilt from the store).
     func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus

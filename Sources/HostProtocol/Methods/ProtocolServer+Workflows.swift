@@ -17,10 +17,12 @@ extension ProtocolServer {
         return .object(["plan_id": .string(planId), "plan": plan.json])
     }
 
-    /// `workflow/execute {request} | {plan_id}` -> `{workflow_id, plan}` at once; the run goes on.
+    /// `workflow/execute {request} | {plan_id}, base_directory?` -> `{workflow_id, plan}` at once;
+    /// the run goes on in the background.
     func executeWorkflow(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let params = context.params
-        try params.allowOnly(["request", "plan_id"])
+        try params.allowOnly(["request", "plan_id", "base_directory"])
+        let baseDirectory = try params.optionalString("base_directory")
         let plan: ExecutionPlan
         switch (params.members["request"], try params.optionalString("plan_id")) {
         case (.some, .some):
@@ -36,7 +38,7 @@ extension ProtocolServer {
             plan = try makePlan(context)
         }
         guard !context.isCancelled else { return nil }
-        let workflowId = try backend.start(plan: plan, catalog: directory.catalog)
+        let workflowId = try backend.start(plan: plan, catalog: directory.catalog, baseDirectory: baseDirectory)
         return .object(["workflow_id": .string(workflowId), "plan": plan.json])
     }
 

@@ -26,7 +26,7 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
 
     func estimates() -> any EstimatesProvider { ManifestEstimates() }
 
-    func start(plan: ExecutionPlan, catalog: Catalog) throws(ProtocolError) -> String {
+    func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
         lock.lock()
         defer { lock.unlock() }
         let id = "wf-\(order.count + 1)"
