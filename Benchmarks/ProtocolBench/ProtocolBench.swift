@@ -17,16 +17,18 @@ final class FrameReader {
     private var start = 0
     private var end = 0
 
-    /// The next frame's bytes, without the newline.
-    func next() -> ArraySlice<UInt8>? {
+    /// The next frame's bytes, without the newline (a copy: the buffer is reused).
+    func next() -> [UInt8]? {
         while true {
             if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
-                let line = buffer[start..<newline]
+                let line = Array(buffer[start..<newline])
                 start = newline + 1
                 return line
             }
             if start > 0 {
-                buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + start, end - start)
+                }
                 end -= start
                 start = 0
             }

@@ -68,8 +68,6 @@ extension ProtocolError {
         public static let alreadyInitialized = 1010
         /// No plan has this `plan_id` in this session.
         public static let unknownPlan = 1011
-        /// The workflow could not be started (an agent failed to load, ...).
-        public static let executionError = 1012
     }
 }
 
@@ -186,10 +184,5 @@ extension ProtocolError {
         ProtocolError(
             code: Code.unknownPlan, message: "Unknown plan \(id): plan ids come from workflow/plan in this session",
             data: ["plan_id": .string(id)])
-    }
-
-    /// 1012.
-    public static func executionError(_ message: String, data: JSONValue? = nil) -> ProtocolError {
-        ProtocolError(code: Code.executionError, message: "Could not run the workflow: \(message)", data: data)
     }
 }

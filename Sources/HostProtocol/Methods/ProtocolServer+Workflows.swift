@@ -123,12 +123,16 @@ extension ProtocolServer {
         let status = try backend.status(workflowId: id)
         if status.state.isFinished || status.state == .interrupted { return status.json }
         let backend = self.backend
+        let work = self.work
         let subscription = try backend.subscribe(workflowId: id, from: status.lastSequence + 1) { event in
             guard event.type.isTerminal || event.type == .workflowInterrupted else { return }
-            do throws(ProtocolError) {
-                context.respond(try backend.status(workflowId: id).json)
-            } catch {
-                context.fail(error)
+            // Off the executor's delivering thread: reading the status there could wait on it.
+            work.async {
+                do throws(ProtocolError) {
+                    context.respond(try backend.status(workflowId: id).json)
+                } catch {
+                    context.fail(error)
+                }
             }
         }
         context.onCancel { subscription.cancel() }

@@ -181,11 +181,15 @@ public final class ProtocolServer: Sendable {
         running.enter()
         work.async {
             defer { self.running.leave() }
-            do throws(ProtocolError) {
-                if let result = try spec.handler(self)(context) { context.respond(result) }
-            } catch {
-                context.fail(error)
-            }
+            self.run(spec, context)
+        }
+    }
+
+    private func run(_ spec: Method, _ context: RequestContext) {
+        do throws(ProtocolError) {
+            if let result = try spec.handler(self)(context) { context.respond(result) }
+        } catch {
+            context.fail(error)
         }
     }
 

@@ -1,10 +1,13 @@
+import Dispatch
 import Synchronization
 import WorkflowExecution
 
 /// One workflow's event stream to this session's client.
 ///
 /// Events that arrive before the `workflow/subscribe` response is written are held back, so
-/// the client always sees the response first and then every event in order.
+/// the client always sees the response first and then every event in order. Frames are
+/// written from a serial queue of the subscription's own, never on the executor thread that
+/// delivered the event, so a client that reads slowly cannot stall a workflow.
 final class SessionSubscription: Sendable {
     private struct State {
         var open = false
@@ -15,6 +18,7 @@ final class SessionSubscription: Sendable {
 
     let workflowId: String
     private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "agenthost.protocol.subscription")
     private let send: @Sendable (WorkflowEvent) -> Void
 
     init(workflowId: String, send: @escaping @Sendable (WorkflowEvent) -> Void) {
@@ -37,7 +41,7 @@ final class SessionSubscription: Sendable {
         state.withLock { state in
             guard !state.closed else { return }
             if state.open {
-                send(event)
+                deliver(event)
             } else {
                 state.held.append(event)
             }
@@ -49,8 +53,16 @@ final class SessionSubscription: Sendable {
         state.withLock { state in
             guard !state.closed, !state.open else { return }
             state.open = true
-            for event in state.held { send(event) }
+            for event in state.held { deliver(event) }
             state.held = []
+        }
+    }
+
+    /// Sends `event` on the queue unless the subscription was closed meanwhile.
+    private func deliver(_ event: WorkflowEvent) {
+        queue.async { [self] in
+            guard !state.withLock({ $0.closed }) else { return }
+            send(event)
         }
     }
 
