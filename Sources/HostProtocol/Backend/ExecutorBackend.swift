@@ -17,6 +17,8 @@ public final class ExecutorBackend: WorkflowBackend {
     private struct Live {
         var handle: WorkflowHandle
         var plan: ExecutionPlan
+        /// The first sequence number this session's run emits (after a resume, earlier ones are in the store).
+        var firstSequence: Int64
     }
 
     private let store: SQLiteStore?
@@ -182,8 +184,18 @@ public final class ExecutorBackend: WorkflowBackend {
     public func subscribe(
         workflowId: String, from: Int64, handler: @escaping @Sendable (WorkflowEvent) -> Void
     ) throws(ProtocolError) -> any WorkflowEventSubscription {
-        if let handle = live.withLock({ $0[workflowId]?.handle }) {
-            return LiveSubscription(subscription: handle.subscribe(from: from, handler))
+        if let running = live.withLock({ $0[workflowId] }) {
+            var from = from
+            if from < running.firstSequence, let store {
+                // A resumed workflow: what happened in earlier sessions comes from the store.
+                let earlier: [WorkflowEvent]
+                do { earlier = try store.events(workflowId: workflowId, after: from - 1) } catch {
+                    throw Self.map(error, workflowId: workflowId)
+                }
+                for event in earlier where event.sequence < running.firstSequence { handler(event) }
+                from = running.firstSequence
+            }
+            return LiveSubscription(subscription: running.handle.subscribe(from: from, handler))
         }
         let events = try stored(workflowId) { store, id throws(StoreError) in
             try store.events(workflowId: id, after: from - 1)
@@ -217,7 +229,8 @@ public final class ExecutorBackend: WorkflowBackend {
             catalog: catalog, runner: runner, recorder: store, planner: Planner(catalog: catalog, estimates: estimates()),
             options: options, logger: logger)
         let handle = executor.start(plan: plan, workflowId: workflowId, resume: resume)
-        live.withLock { $0[workflowId] = Live(handle: handle, plan: plan) }
+        let first = (resume?.lastSequence ?? 0) + 1
+        live.withLock { $0[workflowId] = Live(handle: handle, plan: plan, firstSequence: first) }
     }
 
     private func control(
