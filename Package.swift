@@ -124,7 +124,9 @@ let package = Package(
         // `swift run -c release store-bench`: cost of recording events in the SQLite store.
         .executableTarget(
             name: "StoreBench",
-            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            dependencies: [
+                "WorkflowStore", "WorkflowExecution", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/StoreBench"
         ),
     ] + samplePlugins.map(\.1) + testPlugins.map(\.1)
