@@ -99,17 +99,22 @@ public enum RunReport {
         let level = levels(order: order, dependencies: dependencies)
         var columns: [[String]] = Array(repeating: [], count: (level.values.max() ?? 0) + 1)
         for name in order { columns[level[name] ?? 0].append(name) }
-        let nodeWidth = 170.0, nodeHeight = 40.0, columnGap = 60.0, rowGap = 16.0, margin = 16.0
+        let nodeWidth = 170.0, nodeHeight = 40.0, columnGap = 60.0, rowGap = 24.0, margin = 16.0
+        // Edges that skip a column arc above the rows they pass, so room is left at the top.
+        let skips = order.contains { name in
+            (dependencies[name] ?? []).contains { (level[name] ?? 0) - (level[$0.agent] ?? 0) > 1 }
+        }
+        let top = margin + (skips ? 28 : 0)
         var position: [String: (x: Double, y: Double)] = [:]
         for (column, names) in columns.enumerated() {
             for (row, name) in names.enumerated() {
                 position[name] = (
-                    margin + Double(column) * (nodeWidth + columnGap), margin + Double(row) * (nodeHeight + rowGap)
+                    margin + Double(column) * (nodeWidth + columnGap), top + Double(row) * (nodeHeight + rowGap)
                 )
             }
         }
         let width = margin * 2 + Double(columns.count) * (nodeWidth + columnGap) - columnGap
-        let height = margin * 2 + Double(columns.map(\.count).max() ?? 1) * (nodeHeight + rowGap) - rowGap
+        let height = top + margin + Double(columns.map(\.count).max() ?? 1) * (nodeHeight + rowGap) - rowGap
         let critical = Set(analytics.criticalPath)
         var criticalEdges: Set<String> = []
         for (from, to) in zip(analytics.criticalPath, analytics.criticalPath.dropFirst()) { criticalEdges.insert("\(from)>\(to)") }
@@ -120,9 +125,19 @@ public enum RunReport {
                 guard let from = position[dependency.agent] else { continue }
                 let x1 = from.x + nodeWidth, y1 = from.y + nodeHeight / 2, x2 = to.x, y2 = to.y + nodeHeight / 2
                 let middle = (x1 + x2) / 2
+                let skipped = (level[name] ?? 0) - (level[dependency.agent] ?? 0) > 1
+                let d: String
+                if skipped {
+                    // Leave from the top of the dependency, arc over the columns between, land on the top.
+                    let sx = from.x + nodeWidth * 0.75, ex = to.x + nodeWidth * 0.25
+                    let arc = min(from.y, to.y) - (nodeHeight / 2 + rowGap) - 8
+                    d = "M\(n(sx)) \(n(from.y)) C\(n(sx)) \(n(arc)) \(n(ex)) \(n(arc)) \(n(ex)) \(n(to.y))"
+                } else {
+                    d = "M\(n(x1)) \(n(y1)) C\(n(middle)) \(n(y1)) \(n(middle)) \(n(y2)) \(n(x2)) \(n(y2))"
+                }
                 let style = dependency.type == "soft" ? " stroke-dasharray=\"6 4\"" : dependency.type == "optional" ? " stroke-dasharray=\"2 3\"" : ""
                 let onPath = criticalEdges.contains("\(dependency.agent)>\(name)")
-                svg += "<path class=\"edge\(onPath ? " critical" : "")\" d=\"M\(n(x1)) \(n(y1)) C\(n(middle)) \(n(y1)) \(n(middle)) \(n(y2)) \(n(x2)) \(n(y2))\"\(style)><title>\(escape(name)) needs \(escape(dependency.agent)) (\(escape(dependency.type)))</title></path>\n"
+                svg += "<path class=\"edge\(onPath ? " critical" : "")\" d=\"\(d)\"\(style)><title>\(escape(name)) needs \(escape(dependency.agent)) (\(escape(dependency.type)))</title></path>\n"
             }
         }
         let figures = Dictionary(analytics.agents.map { ($0.agent, $0) }, uniquingKeysWith: { a, _ in a })
@@ -150,7 +165,13 @@ public enum RunReport {
         let drawn = Array(rows.prefix(drawingLimit))
         let open = status.state.isFinished ? (status.finishedAt ?? now) : (status.lastTimestamp ?? now)
         let start = min(status.startedAt ?? .infinity, runs.map(\.startedAt).min() ?? 0)
-        let end = max(status.finishedAt ?? 0, runs.map { $0.finishedAt ?? open }.max() ?? start, start + 0.001)
+        let figures = Dictionary(analytics.agents.map { ($0.agent, $0) }, uniquingKeysWith: { a, _ in a })
+        let estimateEnds = runs.compactMap { run in
+            run.attempt == 1 ? figures[run.agent]?.estimatedSeconds.map { run.startedAt + $0 } : nil
+        }
+        let end = max(
+            status.finishedAt ?? 0, runs.map { $0.finishedAt ?? open }.max() ?? start, estimateEnds.max() ?? 0,
+            start + 0.001)
         let span = end - start
         let labelWidth = 180.0, chartWidth = 860.0, rowHeight = 22.0, top = 28.0
         let height = top + Double(drawn.count) * rowHeight + 8
@@ -164,7 +185,6 @@ public enum RunReport {
             tick += step
         }
         let byAgent = Dictionary(grouping: runs, by: \.agent)
-        let figures = Dictionary(analytics.agents.map { ($0.agent, $0) }, uniquingKeysWith: { a, _ in a })
         for (row, agent) in drawn.enumerated() {
             let y = top + Double(row) * rowHeight
             let critical = figures[agent]?.critical == true
