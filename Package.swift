@@ -121,6 +121,12 @@ let package = Package(
             name: "WorkflowStoreTests",
             dependencies: ["WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"]
         ),
+        // A child process the store's kill -9 test starts and kills.
+        .executableTarget(
+            name: "StoreCrashWriter",
+            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            path: "Tests/StoreCrashWriter"
+        ),
         // `swift run -c release store-bench`: cost of recording events in the SQLite store.
         .executableTarget(
             name: "StoreBench",
