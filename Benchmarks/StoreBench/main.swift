@@ -41,6 +41,17 @@ func events(workflowId: String, agents: Int) -> [[WorkflowEvent]] {
     return perAgent
 }
 
+/// User + system CPU seconds of this process so far (wall time is inflated on a loaded machine).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func measure(_ label: String, batching: (([[WorkflowEvent]]) -> [[WorkflowEvent]])) throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -49,16 +60,18 @@ func measure(_ label: String, batching: (([[WorkflowEvent]]) -> [[WorkflowEvent]
     let workflowId = "bench"
     let calls = batching(events(workflowId: workflowId, agents: agents))
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpuStart = cpuSeconds()
     for call in calls { try store.record(call) }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let cpu = cpuSeconds() - cpuStart
     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0)
         + (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0)
     let check = try store.integrityCheck().joined(separator: "; ")
     print(
         String(
-            format: "%@: %d agents, %d record() calls in %.3f s = %.1f µs per agent, %.1f µs per call; db+wal %.1f MB; integrity %@",
+            format: "%@: %d agents, %d record() calls in %.3f s = %.1f µs per agent, %.1f µs per call (CPU %.1f µs per agent); db+wal %.1f MB; integrity %@",
             label, agents, calls.count, seconds, seconds / Double(agents) * 1e6, seconds / Double(calls.count) * 1e6,
-            Double(size) / 1e6, check))
+            cpu / Double(agents) * 1e6, Double(size) / 1e6, check))
 }
 
 print("store-bench (release build recommended: swift run -c release store-bench \(agents))")
@@ -72,6 +85,7 @@ func measureFloor(_ count: Int) throws {
     let pool = try DatabasePool(path: folder.appendingPathComponent("floor.sqlite").path, configuration: configuration)
     try pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, workflow TEXT, body TEXT)") }
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpuStart = cpuSeconds()
     for index in 0..<count {
         try pool.write { db in
             try db.cachedStatement(sql: "INSERT INTO t (workflow, body) VALUES (?, ?)")
@@ -79,7 +93,8 @@ func measureFloor(_ count: Int) throws {
         }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "floor: %d transactions of one INSERT in %.3f s = %.1f µs per transaction", count, seconds, seconds / Double(count) * 1e6))
+    let cpu = cpuSeconds() - cpuStart
+    print(String(format: "floor: %d transactions of one INSERT in %.3f s = %.1f µs per transaction (CPU %.1f µs)", count, seconds, seconds / Double(count) * 1e6, cpu / Double(count) * 1e6))
 }
 
 let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "all"
