@@ -157,10 +157,18 @@ let package = Package(
             name: "WorkflowStoreTests",
             dependencies: ["WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"]
         ),
+        // A child process the store's kill -9 test starts and kills.
+        .executableTarget(
+            name: "StoreCrashWriter",
+            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            path: "Tests/StoreCrashWriter"
+        ),
         // `swift run -c release store-bench`: cost of recording events in the SQLite store.
         .executableTarget(
             name: "StoreBench",
-            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            dependencies: [
+                "WorkflowStore", "WorkflowExecution", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/StoreBench"
         ),
         // JSON-RPC 2.0 over stdio: `agenthost serve`.

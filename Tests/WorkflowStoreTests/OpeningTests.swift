@@ -103,3 +103,14 @@ import WorkflowExecution
         #expect(observed == observed.sorted())
     }
 }
+
+@Suite struct DurabilityTests {
+    @Test func durabilityChoosesTheSynchronousMode() throws {
+        let normal = try SQLiteStore(path: temporaryDatabasePath())
+        let full = try SQLiteStore(path: temporaryDatabasePath(), durability: .powerLoss)
+        // PRAGMA synchronous: 1 = NORMAL, 2 = FULL; read on the writer connection.
+        #expect(try normal.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(try full.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try normal.pool.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") } == true)
+    }
+}

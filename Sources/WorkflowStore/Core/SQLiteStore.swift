@@ -25,6 +25,18 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
     public let path: String
     /// Heartbeat age, in seconds, beyond which a running workflow counts as interrupted.
     public let staleAfterSeconds: Double
+    /// What a returned `record` survives.
+    public let durability: Durability
+
+    /// What a committed transaction survives (docs/STORE.md, "Durability").
+    public enum Durability: String, Sendable, Hashable, CaseIterable {
+        /// synchronous=NORMAL: survives a crash or kill of the process; a power loss or OS
+        /// crash may roll back transactions committed since the last checkpoint. The default.
+        case processCrash
+        /// synchronous=FULL: every commit is fsynced and also survives a power loss; each
+        /// commit then costs a disk flush.
+        case powerLoss
+    }
 
     let pool: DatabasePool
     let live = LiveCache()
@@ -40,13 +52,18 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
 
     /// Opens (creating when absent) the database at `path` and brings its schema up to date.
     ///
-    /// Creates the folder, uses WAL with synchronous=NORMAL and foreign keys on.
+    /// Creates the folder, uses WAL with synchronous=NORMAL (FULL for `.powerLoss`) and
+    /// foreign keys on.
     /// - Throws: `StoreError` `.notADatabase` or `.corrupt` for a file that is not a healthy
     ///   SQLite database, `.newerSchema` for a database from a newer build, `.io` when the
     ///   file or folder cannot be created or opened.
-    public init(path: String, staleAfterSeconds: Double = SQLiteStore.defaultStaleAfterSeconds) throws(StoreError) {
+    public init(
+        path: String, staleAfterSeconds: Double = SQLiteStore.defaultStaleAfterSeconds,
+        durability: Durability = .processCrash
+    ) throws(StoreError) {
         self.path = path
         self.staleAfterSeconds = staleAfterSeconds
+        self.durability = durability
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw .io(path, "is a folder; expected an SQLite database file")
@@ -63,11 +80,12 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.label = "AgentHost.SQLiteStore"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; the writer
+            // is one long-lived connection, so setting the mode here holds for every write.
+            let synchronous = durability == .powerLoss ? "FULL" : "NORMAL"
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             try Self.migrate(pool, path: path)
         } catch let error as StoreError {
             throw error

@@ -8,8 +8,14 @@ struct EventWriter {
     let db: Database
     let workflowId: String
 
-    /// Appends the event to the log.
+    /// Appends the event to the log. The output of `agent.completed` is kept once, in
+    /// `agent_outputs`; reading the log puts it back into `data.output`.
     func append(_ event: WorkflowEvent) throws {
+        var data = event.data
+        if event.type == .agentCompleted, var object = data?.objectValue, object["output"] != nil {
+            object.removeValue(forKey: "output")
+            data = .object(object)
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO workflow_events (workflow_id, sequence, type, agent, attempt, timestamp, progress,
@@ -17,7 +23,7 @@ struct EventWriter {
                 """
         ).execute(arguments: [
             workflowId, event.sequence, event.type.rawValue, event.agent, event.attempt, event.timestamp,
-            event.progress, event.message, event.data?.compactText,
+            event.progress, event.message, data?.compactText,
         ])
     }
 
@@ -146,24 +152,21 @@ struct EventWriter {
     private func complete(_ agent: String, attempt: Int, event: WorkflowEvent) throws {
         let time = event.timestamp
         let reported = event.data?["duration_seconds"]?.doubleValue
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
-                    worker_pid) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?)
-                ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
-                    finished_at = excluded.finished_at,
-                    duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
-                    worker_pid = coalesce(excluded.worker_pid, worker_pid)
-                """
-        ).execute(arguments: [
-            workflowId, agent, attempt, time - (reported ?? 0), time, reported ?? 0,
-            event.data?["worker_pid"]?.integerValue, reported,
-        ])
-        let duration =
-            try Double.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT duration_seconds FROM agent_runs WHERE workflow_id = ? AND agent = ? AND attempt = ?"),
-                arguments: [workflowId, agent, attempt]) ?? reported ?? 0
+        let duration = try Double.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
+                        worker_pid) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?)
+                    ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
+                        finished_at = excluded.finished_at,
+                        duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
+                        worker_pid = coalesce(excluded.worker_pid, worker_pid)
+                    RETURNING duration_seconds
+                    """),
+            arguments: [
+                workflowId, agent, attempt, time - (reported ?? 0), time, reported ?? 0,
+                event.data?["worker_pid"]?.integerValue, reported,
+            ]) ?? reported ?? 0
         let output = event.data?["output"] ?? .object([:])
         try db.cachedStatement(
             sql: """

@@ -152,7 +152,8 @@ extension SQLiteStore {
         _ db: Database, workflowId: String, events: [WorkflowEvent], live: LiveCache, pid: Int64
     ) throws -> LiveWorkflow {
         var storedSequence = try Int64.fetchOne(
-            db, sql: "SELECT last_sequence FROM workflow_state_live WHERE workflow_id = ?", arguments: [workflowId])
+            db.cachedStatement(sql: "SELECT last_sequence FROM workflow_state_live WHERE workflow_id = ?"),
+            arguments: [workflowId])
         if storedSequence == nil {
             guard let first = events.first, first.type == .workflowStarted, let plan = first.data?["plan"] else {
                 throw StoreError.unknownWorkflow(workflowId)
@@ -166,7 +167,7 @@ extension SQLiteStore {
         if fold.status.lastSequence != lastSequence {
             fold = LiveWorkflow(workflowId: workflowId, events: try storedEvents(db, workflowId: workflowId))
         }
-        let previousState = try String.fetchOne(db, sql: "SELECT state FROM workflows WHERE id = ?", arguments: [workflowId])
+        let previousState = fold.status.lastSequence == 0 ? nil : fold.status.state.rawValue
         let writer = EventWriter(db: db, workflowId: workflowId)
         for event in events {
             let expected = fold.status.lastSequence + 1
@@ -191,8 +192,11 @@ extension SQLiteStore {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT sequence, type, agent, attempt, timestamp, progress, message, data FROM workflow_events
-                WHERE workflow_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
+                SELECT e.sequence, e.type, e.agent, e.attempt, e.timestamp, e.progress, e.message, e.data,
+                    o.output_json FROM workflow_events e
+                LEFT JOIN agent_outputs o
+                    ON o.workflow_id = e.workflow_id AND o.agent = e.agent AND o.sequence = e.sequence
+                WHERE e.workflow_id = ? AND e.sequence > ? ORDER BY e.sequence LIMIT ?
                 """,
             arguments: [workflowId, after, limit ?? -1])
         var events: [WorkflowEvent] = []
@@ -203,8 +207,14 @@ extension SQLiteStore {
                 throw StoreError.badData("workflow_events \(workflowId)#\(sequence)", "unknown event type \(typeName)")
             }
             let dataText: String? = row["data"]
-            let data = try dataText.map { text throws(StoreError) in
+            var data = try dataText.map { text throws(StoreError) in
                 try JSONValue.column(text, "workflow_events \(workflowId)#\(sequence) data")
+            }
+            if let outputText: String = row["output_json"] {
+                let output = try JSONValue.column(outputText, "agent_outputs of workflow \(workflowId)#\(sequence)")
+                var object = data?.objectValue ?? [:]
+                object.updateValue(output, forKey: "output", insertingAt: 0)
+                data = .object(object)
             }
             events.append(
                 WorkflowEvent(
