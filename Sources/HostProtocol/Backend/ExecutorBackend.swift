@@ -81,8 +81,14 @@ public final class ExecutorBackend: WorkflowBackend {
         }
     }
 
-    /// Estimated against actual durations per agent, and of the whole workflow.
+    /// The store's analytics (durations, waits, retries, realized critical path, estimate
+    /// error); without a store, estimated against actual durations from the live status.
     public func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
+        if let store {
+            do { return try store.analytics(workflowId: workflowId).json } catch {
+                throw Self.map(error, workflowId: workflowId)
+            }
+        }
         let plan = try plan(workflowId: workflowId)
         let status = try status(workflowId: workflowId)
         var agents: [JSONValue] = []
@@ -95,10 +101,7 @@ public final class ExecutorBackend: WorkflowBackend {
             ]
             let estimate = plan.agent(named: name)?.estimate.seconds ?? record.estimateSeconds
             if let estimate { entry["estimated_seconds"] = .number(estimate) }
-            if let start = record.startedAt, let end = record.finishedAt {
-                entry["actual_seconds"] = .number(end - start)
-                if let estimate { entry["error_seconds"] = .number(end - start - estimate) }
-            }
+            if let start = record.startedAt, let end = record.finishedAt { entry["actual_seconds"] = .number(end - start) }
             agents.append(.object(entry))
         }
         var result: JSONObject = [
@@ -107,7 +110,10 @@ public final class ExecutorBackend: WorkflowBackend {
             "critical_path": .array(plan.criticalPath.map { .string($0) }),
         ]
         if let start = status.startedAt, let end = status.finishedAt { result["actual_seconds"] = .number(end - start) }
-        result["retries"] = .integer(Int64(status.agents.values.reduce(0) { $0 + max(0, $1.attempts - 1) }))
+        result["retries"] = .array(status.order.compactMap { name -> JSONValue? in
+            guard let attempts = status.agents[name]?.attempts, attempts > 1 else { return nil }
+            return .object(["agent": .string(name), "attempts": .integer(Int64(attempts))])
+        })
         result["agents"] = .array(agents)
         return .object(result)
     }

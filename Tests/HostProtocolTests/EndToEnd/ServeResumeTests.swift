@@ -65,3 +65,23 @@ import WorkflowStore
         #expect(server.finish() == 0)
     }
 }
+
+/// `agenthost serve --no-store`: everything from memory, for this session only.
+@Suite struct ServeWithoutStoreTests {
+    @Test func workflowsLiveInMemoryOnly() throws {
+        let manifests = try makeTemporaryFolder()
+        try writeEchoManifest(in: manifests)
+        let server = try ChildServer(manifests: [manifests], arguments: ["--no-store"])
+        #expect(result(server.initialize())["capabilities"]?["persistent"] == false)
+        let id = result(server.request("workflow/execute", ["request": echoRequest()]))["workflow_id"]!
+        #expect(result(server.request("workflow/wait", ["workflow_id": id]))["state"] == "completed")
+        let analytics = result(server.request("workflow/analytics", ["workflow_id": id]))
+        #expect(analytics["agents"]?.arrayValue?.first?["agent"] == "echo")
+        #expect(analytics["critical_path"] == ["echo"])
+        #expect(result(server.request("workflow/agent_result", ["workflow_id": id, "agent": "echo"]))["output"]?["echo"] != nil)
+        #expect(result(server.request("workflow/list"))["workflows"]?.arrayValue?.map { $0["workflow_id"] } == [id])
+        server.request("shutdown")
+        #expect(server.finish() == 0)
+        #expect(!FileManager.default.fileExists(atPath: server.databasePath))
+    }
+}
