@@ -174,4 +174,30 @@ import Testing
         #expect(result(harness.inbox.response(to: wait) ?? .null)["state"] == "completed")
         _ = harness.finish()
     }
+
+    @Test func aSecondSubscribeReplacesTheFirstAndUnsubscribeStopsTheStream() {
+        let harness = ServerHarness()
+        harness.initialize()
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        harness.request("workflow/subscribe", ["workflow_id": id])
+        harness.request("workflow/subscribe", ["workflow_id": id, "from_sequence": 2])
+        harness.backend.complete(id.stringValue!)
+        // 1 started + 3 for planner + 1 completed = 5. The first subscription may have sent #1
+        // before it was replaced (undelivered events of a closed subscription are dropped);
+        // the second sends 2...5, each once.
+        let events = harness.inbox.waitForCount(4) { $0["method"] == "workflow/event" && $0["params"]?["sequence"] != 1 }
+        _ = harness.request("agents/list")
+        let sequences = harness.inbox.events(of: id.stringValue!).compactMap { $0["params"]?["sequence"]?.integerValue }
+        #expect(sequences == [1, 2, 3, 4, 5] || sequences == [2, 3, 4, 5])
+        #expect(events.count == 4)
+        harness.request("workflow/unsubscribe", ["workflow_id": id])
+        let second = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        harness.request("workflow/subscribe", ["workflow_id": second])
+        harness.request("workflow/unsubscribe", ["workflow_id": second])
+        harness.backend.complete(second.stringValue!)
+        _ = harness.request("agents/list")
+        let after = harness.inbox.events(of: second.stringValue!).compactMap { $0["params"]?["sequence"]?.integerValue }
+        #expect(after == [] || after == [1])
+        _ = harness.finish()
+    }
 }

@@ -2,7 +2,9 @@ import AgentCatalog
 
 /// A JSON-RPC request id: a string or an integer, kept exactly as the client sent it.
 public enum RequestID: Sendable, Hashable, CustomStringConvertible {
+    /// An integer id, exact within 64 bits.
     case integer(Int64)
+    /// A string id.
     case string(String)
 
     /// Reads an id; `nil` when `value` is neither a string nor an integer.
