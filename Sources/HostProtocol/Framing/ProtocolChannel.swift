@@ -22,8 +22,10 @@ public struct ProtocolChannel: Sendable {
     /// Duplicates fd 1 to a private descriptor for protocol frames, then points fd 1 at
     /// stderr, so anything else that writes to stdout (a plugin's `printf`, a stray `print`)
     /// lands in stderr instead of corrupting the protocol. Call it before any plugin loads.
+    /// Also ignores SIGPIPE: a client that goes away makes writes fail, not the server die.
     /// - Throws: `ProtocolError.internalError` when the descriptors could not be duplicated.
     public static func takeOverStandardOutput() throws(ProtocolError) -> ProtocolChannel {
+        signal(SIGPIPE, SIG_IGN)
         fflush(nil)
         let privateOutput = dup(STDOUT_FILENO)
         guard privateOutput >= 0 else {
