@@ -6,7 +6,6 @@
 import AgentCatalog
 import Foundation
 
-
 /// Reads newline-terminated frames from the child's stdout.
 final class FrameReader {
     private let input: Int32
@@ -65,28 +64,31 @@ func call(_ reader: FrameReader, _ output: Int32, _ id: Int, _ method: String, _
 
 func nanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-
 @main
 struct ProtocolBench {
     static func main() throws {
-
+        // Setup: a manifests folder for the echo test agent and an `agenthost serve` child.
         let arguments = CommandLine.arguments
         func option(_ name: String, default value: Int) -> Int {
-            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1])
+            guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+                let number = Int(arguments[index + 1])
             else { return value }
             return number
         }
         let roundTrips = option("--requests", default: 20_000)
         let pipelined = option("--pipelined", default: 100_000)
 
-        let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let binFolder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
         let agenthost = binFolder + "/agenthost"
         guard FileManager.default.isExecutableFile(atPath: agenthost) else {
-            FileHandle.standardError.write(Data("protocol-bench: \(agenthost) not found; run `swift build -c release` first\n".utf8))
+            FileHandle.standardError.write(
+                Data("protocol-bench: \(agenthost) not found; run `swift build -c release` first\n".utf8))
             exit(2)
         }
         guard FileManager.default.fileExists(atPath: binFolder + "/libTestEchoAgent.so") else {
-            FileHandle.standardError.write(Data("protocol-bench: libTestEchoAgent.so not built; run `swift build -c release`\n".utf8))
+            FileHandle.standardError.write(
+                Data("protocol-bench: libTestEchoAgent.so not built; run `swift build -c release`\n".utf8))
             exit(2)
         }
         let work = NSTemporaryDirectory() + "protocol-bench-" + UUID().uuidString
@@ -112,12 +114,15 @@ struct ProtocolBench {
 
         let reader = FrameReader(input: input)
 
+        // Measurements, on a completed one-agent workflow.
         _ = call(reader, output, 1, "initialize", #"{"protocol_version":"1.0"}"#)
         let started = call(reader, output, 2, "workflow/execute", #"{"request":{"goal":{"agents":["echo"]}}}"#)
         guard let workflowId = started["workflow_id"]?.stringValue else { fatalError("no workflow id") }
         _ = call(reader, output, 3, "workflow/wait", #"{"workflow_id":"\#(workflowId)"}"#)
         let statusLine: @Sendable (Int) -> [UInt8] = { (id: Int) in
-            Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"workflow/status","params":{"workflow_id":"\#(workflowId)"}}"#.utf8)
+            Array(
+                #"{"jsonrpc":"2.0","id":\#(id),"method":"workflow/status","params":{"workflow_id":"\#(workflowId)"}}"#
+                    .utf8)
                 + [0x0A]
         }
 
@@ -139,7 +144,9 @@ struct ProtocolBench {
             if index >= 1000 { samples.append(elapsed) }
         }
         samples.sort()
-        func percentile(_ p: Double) -> Double { Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1000 }
+        func percentile(_ p: Double) -> Double {
+            Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1000
+        }
 
         // Pipelined: a writer thread sends every request at once; this thread reads the responses.
         let firstId = 1_000_000
@@ -172,18 +179,25 @@ struct ProtocolBench {
         child.waitUntilExit()
         try? FileManager.default.removeItem(atPath: work)
 
-
         func row(_ name: String, _ value: String, _ target: String) -> String {
-            name.padding(toLength: 34, withPad: " ", startingAt: 0) + value.padding(toLength: 16, withPad: " ", startingAt: 0) + target
+            name.padding(toLength: 34, withPad: " ", startingAt: 0)
+                + value.padding(toLength: 16, withPad: " ", startingAt: 0) + target
         }
         print("protocol-bench: agenthost serve child process, workflow/status (\(responseBytes)-byte response)")
         print(row("measure", "value", "target"))
         print(row("round trip p50", String(format: "%.1f µs", percentile(0.50)), "< 200 µs"))
         print(row("round trip p90", String(format: "%.1f µs", percentile(0.90)), ""))
         print(row("round trip p99", String(format: "%.1f µs", percentile(0.99)), ""))
-        print(row("pipelined throughput", String(format: "%.0f req/s", Double(pipelined) / pipelineSeconds), "≥ 20,000 req/s"))
-        print("\(roundTrips) round trips after 1,000 warm-up; \(pipelined) pipelined requests; \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("reproduce: swift build -c release && .build/release/protocol-bench --requests \(roundTrips) --pipelined \(pipelined)")
+        print(
+            row(
+                "pipelined throughput", String(format: "%.0f req/s", Double(pipelined) / pipelineSeconds),
+                "≥ 20,000 req/s"))
+        print(
+            "\(roundTrips) round trips after 1,000 warm-up; \(pipelined) pipelined requests; \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
+        print(
+            "reproduce: swift build -c release && .build/release/protocol-bench --requests \(roundTrips) --pipelined \(pipelined)"
+        )
 
     }
 }

@@ -11,14 +11,18 @@ private func code(_ message: IncomingMessage) -> Int? {
 
 @Suite struct IncomingMessageTests {
     @Test func readsRequestsWithIntegerAndStringIds() {
-        #expect(classify(#"{"jsonrpc":"2.0","id":9007199254740993,"method":"m","params":{"a":1}}"#)
-            == .request(id: .integer(9_007_199_254_740_993), method: "m", params: ["a": 1]))
-        #expect(classify(#"{"jsonrpc":"2.0","id":"x-1","method":"m"}"#) == .request(id: .string("x-1"), method: "m", params: [:]))
+        #expect(
+            classify(#"{"jsonrpc":"2.0","id":9007199254740993,"method":"m","params":{"a":1}}"#)
+                == .request(id: .integer(9_007_199_254_740_993), method: "m", params: ["a": 1]))
+        #expect(
+            classify(#"{"jsonrpc":"2.0","id":"x-1","method":"m"}"#)
+                == .request(id: .string("x-1"), method: "m", params: [:]))
     }
 
     @Test func readsNotificationsAndIgnoresResponses() {
-        #expect(classify(#"{"jsonrpc":"2.0","method":"$/cancel_request","params":{"id":3}}"#)
-            == .notification(method: "$/cancel_request", params: ["id": 3]))
+        #expect(
+            classify(#"{"jsonrpc":"2.0","method":"$/cancel_request","params":{"id":3}}"#)
+                == .notification(method: "$/cancel_request", params: ["id": 3]))
         #expect(classify(#"{"jsonrpc":"2.0","id":1,"result":{}}"#) == .response)
     }
 
@@ -44,7 +48,8 @@ private func code(_ message: IncomingMessage) -> Int? {
     }
 
     @Test func keepsTheIdOfAnInvalidRequestWhenItCanBeRead() {
-        guard case .invalid(let id, let error) = classify(#"{"jsonrpc":"2.0","id":"k","method":"m","params":"p"}"#) else {
+        guard case .invalid(let id, let error) = classify(#"{"jsonrpc":"2.0","id":"k","method":"m","params":"p"}"#)
+        else {
             Issue.record("expected an invalid message")
             return
         }

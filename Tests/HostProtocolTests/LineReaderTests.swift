@@ -29,7 +29,10 @@ private func readAll(_ bytes: [UInt8], maximum: Int = 16, chunkSize: Int = 4) ->
 @Suite struct LineReaderTests {
     @Test func splitsLinesAcrossChunksAndDropsCarriageReturns() {
         let lines = readAll(Array("{\"a\":1}\r\nsecond line\n\nlast".utf8))
-        #expect(lines == [.line(Array("{\"a\":1}".utf8)), .line(Array("second line".utf8)), .line([]), .line(Array("last".utf8))])
+        #expect(
+            lines == [
+                .line(Array("{\"a\":1}".utf8)), .line(Array("second line".utf8)), .line([]), .line(Array("last".utf8)),
+            ])
     }
 
     @Test func discardsAnOversizedLineAndKeepsReading() {

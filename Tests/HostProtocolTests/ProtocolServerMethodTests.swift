@@ -35,7 +35,10 @@ import Testing
         #expect(reload["added"] == ["newcomer"])
         #expect(reload["removed"] == ["old_timer"])
         #expect(reload["agents"] == 6)
-        #expect(result(harness.request("agents/describe", ["agent": "newcomer"]))["manifest"]?["capabilities"] == ["novelty"])
+        #expect(
+            result(harness.request("agents/describe", ["agent": "newcomer"]))["manifest"]?["capabilities"] == [
+                "novelty"
+            ])
         #expect(errorCode(harness.request("agents/describe", ["agent": "old_timer"])) == 1002)
         _ = harness.finish()
     }
@@ -43,7 +46,8 @@ import Testing
     @Test func planReturnsAPlanIdThatExecuteRuns() {
         let harness = ServerHarness()
         harness.initialize()
-        let planned = result(harness.request("workflow/plan", ["request": ["goal": ["agents": ["editor"]], "strategy": "sequential"]]))
+        let planned = result(
+            harness.request("workflow/plan", ["request": ["goal": ["agents": ["editor"]], "strategy": "sequential"]]))
         #expect(planned["plan"]?["order"] == ["planner", "writer", "editor"])
         let planId = planned["plan_id"]!
         let started = result(harness.request("workflow/execute", ["plan_id": planId]))
@@ -65,7 +69,8 @@ import Testing
         #expect(errorCode(cycle) == 1003)
         #expect(cycle["error"]?["data"]?["code"] == "cycle")
         #expect(cycle["error"]?["message"]?.stringValue?.contains("loop_a") == true)
-        let bad = harness.request("workflow/plan", ["request": ["goal": ["agents": ["writer"]], "strategy": "fastest"]])
+        let bad = harness.request(
+            "workflow/plan", ["request": ["goal": ["agents": ["writer"]], "strategy": "fastest"]])
         #expect(errorCode(bad) == -32602)
         #expect(bad["error"]?["data"]?["param"] == "request.strategy")
         let unknownField = harness.request("workflow/plan", ["request": ["goal": ["agents": ["writer"]], "speed": 1]])
@@ -78,7 +83,8 @@ import Testing
     @Test func statusResultAndListFollowTheWorkflow() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))[
+            "workflow_id"]!
         let before = result(harness.request("workflow/status", ["workflow_id": id]))
         #expect(before["state"] == "running")
         #expect(before["agents_status"]?["waiting"] == ["planner", "writer"])
@@ -110,7 +116,8 @@ import Testing
     @Test func pauseResumeAndCancelSteerTheWorkflowAndRefuseFinishedOnes() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))[
+            "workflow_id"]!
         #expect(result(harness.request("workflow/pause", ["workflow_id": id]))["state"] == "paused")
         #expect(result(harness.request("workflow/resume", ["workflow_id": id]))["state"] == "running")
         let cancelled = result(harness.request("workflow/cancel", ["workflow_id": id, "reason": "changed my mind"]))
@@ -126,7 +133,8 @@ import Testing
     @Test func subscribeReplaysFromASequenceThenStreamsInOrder() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["editor"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["editor"]]]]))[
+            "workflow_id"]!
         harness.backend.complete(id.stringValue!)
         // 1 started + 3 agents x 3 events + 1 completed = 11 events; ask from 5.
         let subscribed = harness.request("workflow/subscribe", ["workflow_id": id, "from_sequence": 5])
@@ -145,8 +153,10 @@ import Testing
     @Test func liveEventsArriveWithoutGapsUntilUnsubscribed() {
         let harness = ServerHarness()
         harness.initialize()
-        let first = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))["workflow_id"]!
-        let second = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        let first = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))[
+            "workflow_id"]!
+        let second = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))[
+            "workflow_id"]!
         harness.request("workflow/subscribe", ["workflow_id": first])
         harness.request("workflow/subscribe", ["workflow_id": second])
         harness.backend.complete(second.stringValue!)
@@ -166,7 +176,8 @@ import Testing
     @Test func waitAnswersWhenTheWorkflowFinishes() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))[
+            "workflow_id"]!
         let wait = harness.post("workflow/wait", ["workflow_id": id])
         #expect(result(harness.request("workflow/status", ["workflow_id": id]))["state"] == "running")
         #expect(harness.inbox.all.contains { $0["id"] == wait } == false)
@@ -178,20 +189,24 @@ import Testing
     @Test func aSecondSubscribeReplacesTheFirstAndUnsubscribeStopsTheStream() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))[
+            "workflow_id"]!
         harness.request("workflow/subscribe", ["workflow_id": id])
         harness.request("workflow/subscribe", ["workflow_id": id, "from_sequence": 2])
         harness.backend.complete(id.stringValue!)
         // 1 started + 3 for planner + 1 completed = 5. The first subscription may have sent #1
         // before it was replaced (undelivered events of a closed subscription are dropped);
         // the second sends 2...5, each once.
-        let events = harness.inbox.waitForCount(4) { $0["method"] == "workflow/event" && $0["params"]?["sequence"] != 1 }
+        let events = harness.inbox.waitForCount(4) {
+            $0["method"] == "workflow/event" && $0["params"]?["sequence"] != 1
+        }
         _ = harness.request("agents/list")
         let sequences = harness.inbox.events(of: id.stringValue!).compactMap { $0["params"]?["sequence"]?.integerValue }
         #expect(sequences == [1, 2, 3, 4, 5] || sequences == [2, 3, 4, 5])
         #expect(events.count == 4)
         harness.request("workflow/unsubscribe", ["workflow_id": id])
-        let second = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        let second = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))[
+            "workflow_id"]!
         harness.request("workflow/subscribe", ["workflow_id": second])
         harness.request("workflow/unsubscribe", ["workflow_id": second])
         harness.backend.complete(second.stringValue!)

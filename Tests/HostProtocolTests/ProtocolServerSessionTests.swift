@@ -1,5 +1,5 @@
-import Dispatch
 import AgentCatalog
+import Dispatch
 import HostProtocol
 import Testing
 
@@ -64,7 +64,8 @@ import Testing
     @Test func cancelRequestEndsASlowRequestWhileOthersGoOn() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))[
+            "workflow_id"]!
         let gate = DispatchSemaphoreBox()
         harness.backend.statusGate = gate.semaphore
         let slow = harness.post("workflow/status", ["workflow_id": id])
@@ -85,7 +86,8 @@ import Testing
     @Test func anIdInUseByARequestInFlightIsRefused() {
         let harness = ServerHarness()
         harness.initialize()
-        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))["workflow_id"]!
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["planner"]]]]))[
+            "workflow_id"]!
         let wait = harness.post("workflow/wait", ["workflow_id": id])
         harness.send(#"{"jsonrpc":"2.0","id":\#(wait.compactText),"method":"agents/list"}"#)
         let refused = harness.inbox.waitFor { $0["error"]?["code"] == -32600 && $0["error"]?["data"]?["id"] == wait }

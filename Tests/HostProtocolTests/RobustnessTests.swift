@@ -51,14 +51,21 @@ struct MalformedLines {
         case 13: return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"agents/frobnicate"}"#, -32601, id)
         case 14: return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/status","params":{}}"#, -32602, id)
         case 15:
-            return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/status","params":{"workflow_id":42}}"#, -32602, id)
+            return text(
+                #"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/status","params":{"workflow_id":42}}"#, -32602, id
+            )
         case 16:
-            return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/list","params":{"limit":1e300}}"#, -32602, id)
+            return text(
+                #"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/list","params":{"limit":1e300}}"#, -32602, id)
         case 17: return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/plan","params":[1,2]}"#, -32602, id)
         case 18:
-            return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/status","params":{"workflow_id":"ghost-\#(index)"}}"#, 1001, id)
+            return text(
+                #"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/status","params":{"workflow_id":"ghost-\#(index)"}}"#,
+                1001, id)
         default:
-            return text(#"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/plan","params":{"request":{"goal":7}}}"#, -32602, id)
+            return text(
+                #"{"jsonrpc":"2.0","id":\#(idText),"method":"workflow/plan","params":{"request":{"goal":7}}}"#, -32602,
+                id)
         }
     }
 }
@@ -84,10 +91,14 @@ struct MalformedLines {
         let expectedAnonymous = cases.filter { $0.id == .null }
         #expect(anonymous.count == expectedAnonymous.count + 1)
         for (item, response) in zip(expectedAnonymous, anonymous) {
-            #expect(response["error"]?["code"]?.integerValue == item.code, "line \(String(decoding: item.line, as: UTF8.self))")
+            #expect(
+                response["error"]?["code"]?.integerValue == item.code,
+                "line \(String(decoding: item.line, as: UTF8.self))")
         }
         for item in cases where item.id != .null {
-            #expect(byId[item.id]?["error"]?["code"]?.integerValue == item.code, "line \(String(decoding: item.line, as: UTF8.self))")
+            #expect(
+                byId[item.id]?["error"]?["code"]?.integerValue == item.code,
+                "line \(String(decoding: item.line, as: UTF8.self))")
         }
         #expect(errors.allSatisfy { $0["jsonrpc"] == "2.0" })
         #expect(anonymous.last?["error"]?["data"]?["limit"] == 4096)

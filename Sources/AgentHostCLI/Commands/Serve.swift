@@ -19,15 +19,19 @@ extension AgentHost {
 
         @OptionGroup var host: HostOptions
 
-        @Option(name: .customLong("db"), help: ArgumentHelp(
-            "The SQLite store (default .agenthost/state.sqlite, or AGENTHOST_DB).", valueName: "path"))
+        @Option(
+            name: .customLong("db"),
+            help: ArgumentHelp(
+                "The SQLite store (default .agenthost/state.sqlite, or AGENTHOST_DB).", valueName: "path"))
         var database: String?
 
         @Flag(name: .customLong("no-store"), help: "Keep workflows in memory only, for this session.")
         var noStore = false
 
-        @Option(name: .customLong("max-line-bytes"), help: ArgumentHelp(
-            "The longest accepted request line, in bytes.", valueName: "n"))
+        @Option(
+            name: .customLong("max-line-bytes"),
+            help: ArgumentHelp(
+                "The longest accepted request line, in bytes.", valueName: "n"))
         var maximumLineBytes = LineReader.defaultMaximumLineBytes
 
         func validate() throws {
@@ -59,7 +63,8 @@ extension AgentHost {
             let directory = AgentDirectory { options.discover() }
             let server = ProtocolServer(
                 channel: channel, directory: directory, backend: backend,
-                configuration: .init(maximumLineBytes: maximumLineBytes, serverVersion: AgentHost.configuration.version),
+                configuration: .init(
+                    maximumLineBytes: maximumLineBytes, serverVersion: AgentHost.configuration.version),
                 logger: logger)
             if server.run().status != 0 { throw HostExit.workflowFailed }
         }

@@ -34,7 +34,9 @@ public final class ExecutorBackend: WorkflowBackend {
     ///   - runner: runs each attempt (the plugin-backed runner in `agenthost serve`).
     ///   - options: retry policy, grace period, folders.
     ///   - logger: diagnostics.
-    public init(store: SQLiteStore?, runner: any AgentRunner, options: ExecutorOptions = ExecutorOptions(), logger: Logger) {
+    public init(
+        store: SQLiteStore?, runner: any AgentRunner, options: ExecutorOptions = ExecutorOptions(), logger: Logger
+    ) {
         self.store = store
         self.runner = runner
         self.options = options
@@ -101,7 +103,9 @@ public final class ExecutorBackend: WorkflowBackend {
             ]
             let estimate = plan.agent(named: name)?.estimate.seconds ?? record.estimateSeconds
             if let estimate { entry["estimated_seconds"] = .number(estimate) }
-            if let start = record.startedAt, let end = record.finishedAt { entry["actual_seconds"] = .number(end - start) }
+            if let start = record.startedAt, let end = record.finishedAt {
+                entry["actual_seconds"] = .number(end - start)
+            }
             agents.append(.object(entry))
         }
         var result: JSONObject = [
@@ -110,10 +114,11 @@ public final class ExecutorBackend: WorkflowBackend {
             "critical_path": .array(plan.criticalPath.map { .string($0) }),
         ]
         if let start = status.startedAt, let end = status.finishedAt { result["actual_seconds"] = .number(end - start) }
-        result["retries"] = .array(status.order.compactMap { name -> JSONValue? in
-            guard let attempts = status.agents[name]?.attempts, attempts > 1 else { return nil }
-            return .object(["agent": .string(name), "attempts": .integer(Int64(attempts))])
-        })
+        result["retries"] = .array(
+            status.order.compactMap { name -> JSONValue? in
+                guard let attempts = status.agents[name]?.attempts, attempts > 1 else { return nil }
+                return .object(["agent": .string(name), "attempts": .integer(Int64(attempts))])
+            })
         result["agents"] = .array(agents)
         return .object(result)
     }
@@ -124,13 +129,15 @@ public final class ExecutorBackend: WorkflowBackend {
             do {
                 if let output = try store.output(workflowId: workflowId, agent: agent) { return .object(output) }
                 return nil
-            } catch where error.code == .unknownWorkflow && live.withLock({ $0[workflowId] != nil }) {
+            } catch  where error.code == .unknownWorkflow && live.withLock({ $0[workflowId] != nil }) {
                 // Not recorded yet: fall through to the live log.
             } catch {
                 throw Self.map(error, workflowId: workflowId)
             }
         }
-        guard let handle = live.withLock({ $0[workflowId]?.handle }) else { throw ProtocolError.unknownWorkflow(workflowId) }
+        guard let handle = live.withLock({ $0[workflowId]?.handle }) else {
+            throw ProtocolError.unknownWorkflow(workflowId)
+        }
         return handle.events().last { $0.type == .agentCompleted && $0.agent == agent }?.data?["output"]
     }
 
@@ -160,7 +167,8 @@ public final class ExecutorBackend: WorkflowBackend {
         if let handle = live.withLock({ $0[workflowId]?.handle }) {
             let state = handle.status().state
             guard state == .paused else {
-                throw ProtocolError.invalidState(workflowId: workflowId, state: state.rawValue, "only a paused workflow can be resumed")
+                throw ProtocolError.invalidState(
+                    workflowId: workflowId, state: state.rawValue, "only a paused workflow can be resumed")
             }
             handle.resume()
             return
@@ -171,13 +179,18 @@ public final class ExecutorBackend: WorkflowBackend {
         case .interrupted:
             let plan = try plan(workflowId: workflowId)
             let resume: ResumeState
-            do { resume = try store.resumeState(workflowId: workflowId) } catch { throw Self.map(error, workflowId: workflowId) }
+            do { resume = try store.resumeState(workflowId: workflowId) } catch {
+                throw Self.map(error, workflowId: workflowId)
+            }
             launch(plan: plan, workflowId: workflowId, catalog: catalog, resume: resume, baseDirectory: nil)
         case .paused:
-            do { try store.requestControl(workflowId: workflowId, .resume) } catch { throw Self.map(error, workflowId: workflowId) }
+            do { try store.requestControl(workflowId: workflowId, .resume) } catch {
+                throw Self.map(error, workflowId: workflowId)
+            }
         default:
             throw ProtocolError.invalidState(
-                workflowId: workflowId, state: status.state.rawValue, "only a paused or interrupted workflow can be resumed")
+                workflowId: workflowId, state: status.state.rawValue,
+                "only a paused or interrupted workflow can be resumed")
         }
     }
 
@@ -232,7 +245,8 @@ public final class ExecutorBackend: WorkflowBackend {
         var options = self.options
         if let baseDirectory { options.baseDirectory = baseDirectory }
         let executor = WorkflowExecutor(
-            catalog: catalog, runner: runner, recorder: store, planner: Planner(catalog: catalog, estimates: estimates()),
+            catalog: catalog, runner: runner, recorder: store,
+            planner: Planner(catalog: catalog, estimates: estimates()),
             options: options, logger: logger)
         let handle = executor.start(plan: plan, workflowId: workflowId, resume: resume)
         let first = (resume?.lastSequence ?? 0) + 1
@@ -247,7 +261,9 @@ public final class ExecutorBackend: WorkflowBackend {
             return
         }
         guard let store else { throw ProtocolError.unknownWorkflow(workflowId) }
-        do { try store.requestControl(workflowId: workflowId, command) } catch { throw Self.map(error, workflowId: workflowId) }
+        do { try store.requestControl(workflowId: workflowId, command) } catch {
+            throw Self.map(error, workflowId: workflowId)
+        }
     }
 
     private func stored<T>(

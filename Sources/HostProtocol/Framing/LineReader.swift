@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // Implementation notes: the reader keeps at most `maximumLineBytes` of one pending line in
@@ -41,7 +41,9 @@ public final class LineReader {
     ///   - fileDescriptor: an open descriptor, read with blocking `read(2)`.
     ///   - maximumLineBytes: lines longer than this are reported as `.oversized`.
     ///   - chunkSize: bytes requested per `read(2)`.
-    public init(fileDescriptor: Int32, maximumLineBytes: Int = LineReader.defaultMaximumLineBytes, chunkSize: Int = 65_536) {
+    public init(
+        fileDescriptor: Int32, maximumLineBytes: Int = LineReader.defaultMaximumLineBytes, chunkSize: Int = 65_536
+    ) {
         self.fileDescriptor = fileDescriptor
         self.maximumLineBytes = maximumLineBytes
         self.buffer = [UInt8](repeating: 0, count: max(chunkSize, 1))

@@ -27,7 +27,9 @@ public enum IncomingMessage: Sendable, Equatable {
     public init(json value: JSONValue) {
         guard case .object(let members) = value else {
             if case .array = value {
-                self = .invalid(id: nil, error: .invalidRequest("batches (JSON arrays) are not supported; send one message per line"))
+                self = .invalid(
+                    id: nil,
+                    error: .invalidRequest("batches (JSON arrays) are not supported; send one message per line"))
             } else {
                 self = .invalid(id: nil, error: .invalidRequest("expected a JSON object, got \(value.typeDescription)"))
             }
@@ -61,7 +63,8 @@ public enum IncomingMessage: Sendable, Equatable {
             return
         }
         for key in members.keys where !["jsonrpc", "id", "method", "params"].contains(key) {
-            self = .invalid(id: id, error: .invalidRequest("unknown member \(key); expected jsonrpc, id, method, params"))
+            self = .invalid(
+                id: id, error: .invalidRequest("unknown member \(key); expected jsonrpc, id, method, params"))
             return
         }
         var params = JSONObject()

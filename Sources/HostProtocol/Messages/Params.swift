@@ -17,7 +17,8 @@ public struct Params: Sendable {
     /// - Throws: -32602 naming the unknown param and the allowed ones.
     public func allowOnly(_ allowed: [String]) throws(ProtocolError) {
         for key in members.keys where !allowed.contains(key) {
-            let expected = allowed.isEmpty ? "this method takes no params" : "expected \(allowed.joined(separator: ", "))"
+            let expected =
+                allowed.isEmpty ? "this method takes no params" : "expected \(allowed.joined(separator: ", "))"
             throw ProtocolError.invalidParams(method: method, param: key, "is not a known param; \(expected)")
         }
     }

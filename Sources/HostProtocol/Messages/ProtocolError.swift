@@ -95,7 +95,8 @@ extension ProtocolError {
 
     /// -32601.
     public static func methodNotFound(_ method: String) -> ProtocolError {
-        ProtocolError(code: Code.methodNotFound, message: "Method not found: \(method)", data: ["method": .string(method)])
+        ProtocolError(
+            code: Code.methodNotFound, message: "Method not found: \(method)", data: ["method": .string(method)])
     }
 
     /// -32602 naming the param and what was expected.

@@ -33,9 +33,11 @@ extension Manifest {
             "dependencies": .array(dependencies.map(\.protocolJSON)), "outputs": .array(outputs.map { .string($0) }),
             "estimate_seconds": .number(estimateSeconds), "parallel_safe": .bool(parallelSafe),
             "max_retries": .integer(Int64(maxRetries)), "timeout_seconds": .number(timeoutSeconds),
-            "resources": .object(JSONObject(uniqueKeysWithValues: resources.sorted { $0.key < $1.key }.map {
-                ($0.key, JSONValue.integer(Int64($0.value)))
-            })),
+            "resources": .object(
+                JSONObject(
+                    uniqueKeysWithValues: resources.sorted { $0.key < $1.key }.map {
+                        ($0.key, JSONValue.integer(Int64($0.value)))
+                    })),
             "alternatives": .array(alternatives.map { .string($0) }), "isolation": .string(isolation.rawValue),
             "sha256": sha256.map { .string($0) } ?? .null,
         ]
@@ -45,9 +47,10 @@ extension Manifest {
             object["symbol"] = .string(cFunction.symbol)
             if let free = cFunction.free { object["free"] = .string(free) }
             object["signature"] = .object([
-                "arguments": .array(cFunction.arguments.map {
-                    .object(["name": .string($0.name), "type": .string($0.type.rawValue)])
-                }),
+                "arguments": .array(
+                    cFunction.arguments.map {
+                        .object(["name": .string($0.name), "type": .string($0.type.rawValue)])
+                    }),
                 "returns": .object([
                     "type": .string(cFunction.returns.type.rawValue), "output": .string(cFunction.returns.output),
                 ]),

@@ -19,9 +19,10 @@ extension ProtocolServer {
             return old
         }
         replaced?.close()
-        context.respond(.object([
-            "workflow_id": .string(id), "from_sequence": .integer(from), "last_sequence": .integer(lastSequence),
-        ]))
+        context.respond(
+            .object([
+                "workflow_id": .string(id), "from_sequence": .integer(from), "last_sequence": .integer(lastSequence),
+            ]))
         subscription.open()
         return nil
     }

@@ -19,7 +19,9 @@ extension ProtocolServer {
         if let name = clientInfo?["name"]?.stringValue { logger.info("client \(name) initialized the session") }
         return .object([
             "protocol_version": .string(Self.protocolVersion),
-            "server_info": ["name": .string(configuration.serverName), "version": .string(configuration.serverVersion)],
+            "server_info": [
+                "name": .string(configuration.serverName), "version": .string(configuration.serverVersion),
+            ],
             "capabilities": [
                 "methods": .array(Self.methodNames.map { .string($0) }),
                 "notifications": ["workflow/event"],

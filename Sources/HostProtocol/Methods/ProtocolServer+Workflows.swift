@@ -149,13 +149,15 @@ extension ProtocolServer {
     private func requireUnfinished(_ id: String, action: String) throws(ProtocolError) {
         let state = try backend.status(workflowId: id).state
         if state.isFinished {
-            throw ProtocolError.invalidState(workflowId: id, state: state.rawValue, "a finished workflow cannot be \(action)")
+            throw ProtocolError.invalidState(
+                workflowId: id, state: state.rawValue, "a finished workflow cannot be \(action)")
         }
     }
 
     private func makePlan(_ context: RequestContext) throws(ProtocolError) -> ExecutionPlan {
         guard let json = context.params.members["request"] else {
-            throw ProtocolError.invalidParams(method: context.method, param: "request", "is missing; expected an object")
+            throw ProtocolError.invalidParams(
+                method: context.method, param: "request", "is missing; expected an object")
         }
         do throws(PlanningError) {
             let request = try WorkflowRequest(json: json)

@@ -7,7 +7,8 @@ import WorkflowStore
 
 /// The repository root, found from this file's path.
 private let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .path
 
 /// The demo campaign (Examples/blog-campaign.json) with the sample agents, through the binary.
 @Suite struct ServeCampaignTests {
@@ -16,9 +17,12 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
         server.initialize()
         let requestText = try String(contentsOfFile: repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
         let request = try JSONValue(parsing: requestText)
-        let started = result(server.request("workflow/execute", [
-            "request": request, "base_directory": .string(repositoryRoot + "/Examples"),
-        ]))
+        let started = result(
+            server.request(
+                "workflow/execute",
+                [
+                    "request": request, "base_directory": .string(repositoryRoot + "/Examples"),
+                ]))
         let id = try #require(started["workflow_id"]?.stringValue)
         let planned = started["plan"]?["order"]?.arrayValue ?? []
         #expect(planned.count > 3)

@@ -18,7 +18,9 @@ import WorkflowStore
         let server = try start()
         #expect(result(server.initialize())["protocol_version"] == "1.0")
         #expect(result(server.request("agents/list"))["agents"]?.arrayValue?.map { $0["name"] } == ["echo"])
-        #expect(result(server.request("agents/describe", ["agent": "echo"]))["manifest"]?["library"] == "libTestEchoAgent.so")
+        #expect(
+            result(server.request("agents/describe", ["agent": "echo"]))["manifest"]?["library"]
+                == "libTestEchoAgent.so")
         #expect(result(server.request("agents/reload"))["agents"] == 1)
         let planned = result(server.request("workflow/plan", ["request": echoRequest()]))
         #expect(planned["plan"]?["order"] == ["echo"])
@@ -55,7 +57,9 @@ import WorkflowStore
         #expect(subscribed["from_sequence"] == 1)
         let terminal = server.inbox.waitFor { $0["params"]?["type"] == "workflow.completed" }
         #expect(terminal != nil)
-        let streamed = server.inbox.events(of: id.stringValue!).compactMap { WorkflowEvent(json: $0["params"] ?? .null) }
+        let streamed = server.inbox.events(of: id.stringValue!).compactMap {
+            WorkflowEvent(json: $0["params"] ?? .null)
+        }
         #expect(streamed.map(\.sequence) == Array(1...Int64(streamed.count)))
         #expect(streamed.first?.type == .workflowStarted)
         #expect(streamed.contains { $0.type == .agentCompleted && $0.agent == "echo" })
@@ -79,11 +83,14 @@ import WorkflowStore
     @Test func twoWorkflowsRunAtOnceAndAWorkflowAndARequestCanBeCancelled() throws {
         let server = try start()
         server.initialize()
-        let slow = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 30_000])]))["workflow_id"]!
-        let quick = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 20])]))["workflow_id"]!
+        let slow = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 30_000])]))[
+            "workflow_id"]!
+        let quick = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 20])]))[
+            "workflow_id"]!
         // The quick one finishes while the slow one still runs.
         #expect(result(server.request("workflow/wait", ["workflow_id": quick]))["state"] == "completed")
-        #expect(result(server.request("workflow/status", ["workflow_id": slow]))["agents_status"]?["running"] == ["echo"])
+        #expect(
+            result(server.request("workflow/status", ["workflow_id": slow]))["agents_status"]?["running"] == ["echo"])
         // A wait on the slow one is ended by $/cancel_request; the session goes on.
         let wait = server.post("workflow/wait", ["workflow_id": slow])
         server.send(#"{"jsonrpc":"2.0","method":"$/cancel_request","params":{"id":\#(wait.compactText)}}"#)
@@ -132,9 +139,14 @@ import WorkflowStore
         #expect(result(server.request("agents/list"))["agents"] == [])
         try writeEchoManifest(in: manifests)
         #expect(result(server.request("agents/reload"))["added"] == ["echo"])
-        #expect(result(server.request("workflow/wait", [
-            "workflow_id": result(server.request("workflow/execute", ["request": echoRequest()]))["workflow_id"]!,
-        ]))["state"] == "completed")
+        #expect(
+            result(
+                server.request(
+                    "workflow/wait",
+                    [
+                        "workflow_id": result(server.request("workflow/execute", ["request": echoRequest()]))[
+                            "workflow_id"]!
+                    ]))["state"] == "completed")
         try FileManager.default.removeItem(atPath: manifests + "/echo.json")
         #expect(result(server.request("agents/reload"))["removed"] == ["echo"])
         #expect(errorCode(server.request("agents/describe", ["agent": "echo"])) == 1002)
@@ -145,7 +157,8 @@ import WorkflowStore
     @Test func endOfInputInterruptsARunningWorkflowAndExitsNonZero() throws {
         let server = try start()
         server.initialize()
-        let id = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 30_000])]))["workflow_id"]!
+        let id = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 30_000])]))[
+            "workflow_id"]!
         #expect(id.stringValue?.hasPrefix("wf-") == true)
         #expect(server.finish() == 1)
     }
@@ -162,7 +175,9 @@ import WorkflowStore
         let errors = server.inbox.waitForCount(cases.count + 1) { $0["error"] != nil }
         #expect(errors.count == cases.count + 1)
         var byId: [JSONValue: Int64] = [:]
-        for response in errors where response["id"] != .null { byId[response["id"]!] = response["error"]?["code"]?.integerValue }
+        for response in errors where response["id"] != .null {
+            byId[response["id"]!] = response["error"]?["code"]?.integerValue
+        }
         for item in cases where item.id != .null { #expect(byId[item.id] == item.code) }
         let anonymous = errors.filter { $0["id"] == .null }.compactMap { $0["error"]?["code"]?.integerValue }
         #expect(anonymous == cases.filter { $0.id == .null }.map(\.code) + [-32600])

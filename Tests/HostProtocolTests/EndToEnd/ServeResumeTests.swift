@@ -11,7 +11,8 @@ import WorkflowStore
         try writeEchoManifest(in: manifests)
         let first = try ChildServer(manifests: [manifests])
         first.initialize()
-        let id = result(first.request("workflow/execute", ["request": echoRequest(["sleep_ms": 600_000])]))["workflow_id"]!
+        let id = result(first.request("workflow/execute", ["request": echoRequest(["sleep_ms": 600_000])]))[
+            "workflow_id"]!
         first.request("workflow/subscribe", ["workflow_id": id])
         #expect(first.inbox.waitFor { $0["params"]?["type"] == "agent.started" } != nil)
         #expect(first.finish() == 1)
@@ -35,7 +36,8 @@ import WorkflowStore
         #expect(errorCode(second.request("workflow/subscribe", ["workflow_id": id, "from_sequence": 1])) == nil)
         let started = second.inbox.waitForCount(2, after: before) { $0["params"]?["type"] == "agent.started" }
         #expect(started.compactMap { $0["params"]?["attempt"]?.integerValue } == [1, 2])
-        #expect(errorCode(second.request("workflow/cancel", ["workflow_id": id, "reason": "resumed and stopped"])) == nil)
+        #expect(
+            errorCode(second.request("workflow/cancel", ["workflow_id": id, "reason": "resumed and stopped"])) == nil)
         let final = result(second.request("workflow/wait", ["workflow_id": id]))
         #expect(final["state"] == "cancelled")
         second.request("shutdown")
@@ -53,7 +55,8 @@ import WorkflowStore
         try writeEchoManifest(in: manifests)
         let server = try ChildServer(manifests: [manifests])
         server.initialize()
-        let id = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 600_000])]))["workflow_id"]!
+        let id = result(server.request("workflow/execute", ["request": echoRequest(["sleep_ms": 600_000])]))[
+            "workflow_id"]!
         let store = try SQLiteStore(path: server.databasePath)
         // Wait until the store knows the workflow is running, then ask as `agenthost cancel` would.
         let deadline = Date().addingTimeInterval(30)
@@ -78,7 +81,9 @@ import WorkflowStore
         let analytics = result(server.request("workflow/analytics", ["workflow_id": id]))
         #expect(analytics["agents"]?.arrayValue?.first?["agent"] == "echo")
         #expect(analytics["critical_path"] == ["echo"])
-        #expect(result(server.request("workflow/agent_result", ["workflow_id": id, "agent": "echo"]))["output"]?["echo"] != nil)
+        #expect(
+            result(server.request("workflow/agent_result", ["workflow_id": id, "agent": "echo"]))["output"]?["echo"]
+                != nil)
         #expect(result(server.request("workflow/list"))["workflows"]?.arrayValue?.map { $0["workflow_id"] } == [id])
         server.request("shutdown")
         #expect(server.finish() == 0)

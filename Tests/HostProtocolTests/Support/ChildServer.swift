@@ -85,7 +85,9 @@ final class ChildServer: @unchecked Sendable {
 
     /// Sends `initialize`.
     @discardableResult
-    func initialize() -> JSONValue { request("initialize", ["protocol_version": "1.0", "client_info": ["name": "e2e"]]) }
+    func initialize() -> JSONValue {
+        request("initialize", ["protocol_version": "1.0", "client_info": ["name": "e2e"]])
+    }
 
     /// Closes stdin and waits for the exit status.
     func finish(timeout: Double = 30) -> Int32? {

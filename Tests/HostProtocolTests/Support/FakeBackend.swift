@@ -32,8 +32,11 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
         let id = "wf-\(order.count + 1)"
         workflows[id] = Workflow(plan: plan)
         order.append(id)
-        let estimates = JSONObject(uniqueKeysWithValues: plan.agents.map { ($0.name, JSONValue.number($0.estimate.seconds)) })
-        emit(id, .workflowStarted, data: ["agents": .array(plan.order.map { .string($0) }), "estimates": .object(estimates)])
+        let estimates = JSONObject(
+            uniqueKeysWithValues: plan.agents.map { ($0.name, JSONValue.number($0.estimate.seconds)) })
+        emit(
+            id, .workflowStarted,
+            data: ["agents": .array(plan.order.map { .string($0) }), "estimates": .object(estimates)])
         return id
     }
 
@@ -50,7 +53,9 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
     }
 
     func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
-        try withWorkflow(workflowId) { ["workflow_id": .string(workflowId), "events": .integer(Int64($0.events.count))] }
+        try withWorkflow(workflowId) {
+            ["workflow_id": .string(workflowId), "events": .integer(Int64($0.events.count))]
+        }
     }
 
     func output(workflowId: String, agent: String) throws(ProtocolError) -> JSONValue? {
@@ -113,12 +118,15 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
             emit(workflowId, .agentStarted, agent: agent, attempt: 1)
             emit(workflowId, .agentProgress, agent: agent, progress: 0.5)
             workflows[workflowId]!.outputs[agent] = ["text": .string("output of \(agent)")]
-            emit(workflowId, .agentCompleted, agent: agent, attempt: 1, data: ["output": ["text": .string("output of \(agent)")]])
+            emit(
+                workflowId, .agentCompleted, agent: agent, attempt: 1,
+                data: ["output": ["text": .string("output of \(agent)")]])
         }
         emit(workflowId, .workflowCompleted)
     }
 
-    private func control(_ name: String, _ id: String, _ type: EventType, message: String? = nil) throws(ProtocolError) {
+    private func control(_ name: String, _ id: String, _ type: EventType, message: String? = nil) throws(ProtocolError)
+    {
         lock.lock()
         defer { lock.unlock() }
         guard workflows[id] != nil else { throw ProtocolError.unknownWorkflow(id) }

@@ -101,17 +101,18 @@ final class ServerHarness: @unchecked Sendable {
 
 /// A small catalog: planner -> writer -> editor, plus loop_a <-> loop_b (a cycle).
 func testDiscovery(extra: [Manifest] = []) -> DiscoveryResult {
-    let agents = [
-        Manifest(name: "planner", capabilities: ["planning"], outputs: ["outline"], estimateSeconds: 10),
-        Manifest(
-            name: "writer", capabilities: ["copywriting"], dependencies: [.agent("planner")], outputs: ["draft"],
-            estimateSeconds: 30),
-        Manifest(
-            name: "editor", capabilities: ["editing"], dependencies: [.agent("writer")], outputs: ["final"],
-            estimateSeconds: 20),
-        Manifest(name: "loop_a", dependencies: [.agent("loop_b")]),
-        Manifest(name: "loop_b", dependencies: [.agent("loop_a")]),
-    ] + extra
+    let agents =
+        [
+            Manifest(name: "planner", capabilities: ["planning"], outputs: ["outline"], estimateSeconds: 10),
+            Manifest(
+                name: "writer", capabilities: ["copywriting"], dependencies: [.agent("planner")], outputs: ["draft"],
+                estimateSeconds: 30),
+            Manifest(
+                name: "editor", capabilities: ["editing"], dependencies: [.agent("writer")], outputs: ["final"],
+                estimateSeconds: 20),
+            Manifest(name: "loop_a", dependencies: [.agent("loop_b")]),
+            Manifest(name: "loop_b", dependencies: [.agent("loop_a")]),
+        ] + extra
     return DiscoveryResult(catalog: Catalog(agents: agents), problems: [], manifestFiles: [], templateFiles: [])
 }
 
