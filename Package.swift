@@ -137,6 +137,15 @@ let package = Package(
         .executableTarget(name: "discovery-bench", dependencies: ["AgentCatalog"], path: "Benchmarks/DiscoveryBench"),
         .executableTarget(
             name: "planner-bench", dependencies: ["WorkflowPlanning", "AgentCatalog"], path: "Benchmarks/PlannerBench"),
+        // `swift run -c release executor-bench`: per-agent overhead and makespan vs the bound.
+        .executableTarget(
+            name: "executor-bench",
+            dependencies: [
+                "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ExecutorBench"
+        ),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [

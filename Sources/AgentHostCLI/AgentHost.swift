@@ -14,7 +14,9 @@ struct AgentHost: AsyncParsableCommand {
         subcommands: [
             Agents.self,
             Invoke.self,
+            Run.self,
             Serve.self,
+            Worker.self,
         ]
     )
 }

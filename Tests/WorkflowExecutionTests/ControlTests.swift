@@ -6,12 +6,15 @@ import WorkflowPlanning
 @testable import WorkflowExecution
 
 @Suite struct ControlTests {
-    private let chain = [agent("a", order: 0), agent("b", [.agent("a")], order: 1), agent("c", [.agent("b")], order: 2)]
+    private let chain = [
+        agent("a", order: 0), agent("b", [.agent("a")], order: 1), agent("c", [.agent("b")], order: 2),
+    ]
 
     @Test func pauseStopsNewStartsAndResumeGoesOn() throws {
         let runner = FakeRunner(["a": .succeed(sleepMs: 30)])
         let harness = try Harness(chain, goal: ["c"], runner: runner)
         let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-pause")
+        waitForStart(of: "a", in: handle)
         handle.pause()
         usleep(80_000)
         let paused = handle.status()
@@ -30,7 +33,7 @@ import WorkflowPlanning
         let runner = FakeRunner(["a": .waitForCancel])
         let harness = try Harness(chain, goal: ["c"], runner: runner)
         let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-cancel")
-        usleep(20_000)
+        waitForStart(of: "a", in: handle)
         handle.cancel(reason: "user pressed ctrl-c")
         let status = handle.wait()
         #expect(status.state == .cancelled)
@@ -86,4 +89,14 @@ import WorkflowPlanning
         let status = await handle.finished()
         #expect(status.state == .completed)
     }
+}
+
+/// Blocks until `agent` has started in the workflow behind `handle`.
+func waitForStart(of agent: String, in handle: WorkflowHandle) {
+    let started = DispatchSemaphore(value: 0)
+    let subscription = handle.subscribe { event in
+        if event.type == .agentStarted && event.agent == agent { started.signal() }
+    }
+    started.wait()
+    subscription.cancel()
 }

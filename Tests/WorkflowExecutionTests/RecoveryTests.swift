@@ -35,6 +35,23 @@ import WorkflowPlanning
         #expect(status.names(.failed) == ["flaky", "broken"])
     }
 
+    @Test func retriesAreCountedOnATestClockWithoutWaitingForTheBackoff() throws {
+        let manifests = [agent("flaky", retries: 5, timeout: 1e9, order: 0)]
+        let runner = FakeRunner(["flaky": .failFirst(attempts: 3)])
+        // The standard policy (0.2 s, 0.4 s, 0.8 s) on a clock that moves 10 s per reading.
+        let harness = try Harness(
+            manifests, goal: ["flaky"], runner: runner, retry: RetryPolicy(jitter: .none),
+            clock: SteppingClock(step: 10), heartbeat: 1e9)
+        let (handle, status) = harness.run()
+        #expect(status.state == .completed)
+        #expect(status.agents["flaky"]?.attempts == 4)
+        let retrying = handle.events().filter { $0.type == .agentRetrying }
+        #expect(retrying.compactMap { $0.data?["delay_seconds"]?.doubleValue } == [0.2, 0.4, 0.8])
+        let stamps = handle.events().map(\.timestamp)
+        #expect(stamps.first! > 1_000_000)
+        #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
     @Test func retryPolicyBacksOffExponentiallyWithinTheCap() {
         let policy = RetryPolicy(initialInterval: 0.2, multiplier: 2, maximumInterval: 1, jitter: .none)
         #expect((1...5).map { policy.delay(beforeRetry: $0, random: 0.5) } == [0.2, 0.4, 0.8, 1, 1])
@@ -46,8 +63,10 @@ import WorkflowPlanning
     }
 
     @Test func skipSkipsHardDependentsAndRunsEverythingElse() throws {
-        let runner = FakeRunner(["researcher": .fail(message: "search engine down", retryable: false),
-                                 "writer": .fail(message: "model refused", retryable: false)])
+        let runner = FakeRunner([
+            "researcher": .fail(message: "search engine down", retryable: false),
+            "writer": .fail(message: "model refused", retryable: false),
+        ])
         let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, recovery: .skip)
         let (handle, status) = harness.run()
         #expect(status.names(.completed) == ["planner", "image"])
@@ -112,7 +131,7 @@ import WorkflowPlanning
             agent("fails", order: 0), agent("slow", order: 1),
             agent("after", [.agent("slow")], order: 2),
         ]
-        let runner = FakeRunner(["fails": .fail(message: "disk full", retryable: false), "slow": .waitForCancel])
+        let runner = FakeRunner(["fails": .failLater(ms: 50, message: "disk full"), "slow": .waitForCancel])
         let harness = try Harness(manifests, goal: ["fails", "after"], runner: runner, recovery: .abort)
         let (_, status) = harness.run()
         #expect(status.state == .failed)
@@ -124,8 +143,11 @@ import WorkflowPlanning
     }
 
     @Test func manifestRecoveryOverridesTheRequest() throws {
-        let runner = FakeRunner(["writer": .fail(message: "model refused", retryable: false), "image": .succeed(sleepMs: 20)])
-        let harness = try Harness(sevenAgents(writerRecovery: .abort), goal: sevenNames, runner: runner, recovery: .skip)
+        let runner = FakeRunner([
+            "writer": .fail(message: "model refused", retryable: false), "image": .succeed(sleepMs: 20),
+        ])
+        let harness = try Harness(
+            sevenAgents(writerRecovery: .abort), goal: sevenNames, runner: runner, recovery: .skip)
         let (_, status) = harness.run()
         #expect(status.message == "writer failed: model refused")
         #expect(runner.runs(of: "editor").isEmpty)

@@ -59,7 +59,8 @@ import WorkflowPlanning
         let manifests = (0..<12).map { index in
             agent("task\(index)", estimate: 1, resources: index % 2 == 0 ? ["llm": 1] : [:], order: index)
         }
-        let runner = FakeRunner(Dictionary(uniqueKeysWithValues: manifests.map { ($0.name, FakeBehavior.succeed(sleepMs: 10)) }))
+        let runner = FakeRunner(
+            Dictionary(uniqueKeysWithValues: manifests.map { ($0.name, FakeBehavior.succeed(sleepMs: 10)) }))
         let harness = try Harness(
             manifests, goal: manifests.map(\.name), runner: runner, maxConcurrency: 3, resources: ["llm": 1])
         let (_, status) = harness.run()

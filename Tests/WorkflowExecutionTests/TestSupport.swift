@@ -10,6 +10,8 @@ import WorkflowPlanning
 enum FakeBehavior: Sendable {
     case succeed(sleepMs: Int)
     case fail(message: String, retryable: Bool)
+    /// Sleeps `ms`, then fails for good.
+    case failLater(ms: Int, message: String)
     /// Fails retryably on attempts up to `attempts`, then succeeds.
     case failFirst(attempts: Int)
     /// Sleeps until cancelled (checking every ms), then reports cancellation.
@@ -67,8 +69,12 @@ final class FakeRunner: AgentRunner, @unchecked Sendable {
             outcome = .succeeded(["agent": .string(name), "attempt": .integer(Int64(request.attempt))])
         case .fail(let message, let retryable):
             outcome = .failed(message: message, retryable: retryable)
+        case .failLater(let ms, let message):
+            usleep(UInt32(ms * 1000))
+            outcome = .failed(message: message, retryable: false)
         case .failFirst(let attempts):
-            outcome = request.attempt <= attempts
+            outcome =
+                request.attempt <= attempts
                 ? .failed(message: "\(name) busy on attempt \(request.attempt)", retryable: true)
                 : .succeeded(["agent": .string(name), "attempt": .integer(Int64(request.attempt))])
         case .waitForCancel:
@@ -110,8 +116,9 @@ func sevenAgents(writerRecovery: Manifest.RecoveryStrategy? = nil) -> [Manifest]
         agent("planner", estimate: 1, order: 0),
         agent("researcher", [.agent("planner")], estimate: 3, order: 1),
         agent("image", [.agent("planner")], estimate: 2, order: 2),
-        agent("writer", [.agent("planner"), .agent("researcher", .soft)], estimate: 3,
-              capabilities: ["copywriting"], alternatives: ["writer_lite"], recovery: writerRecovery, order: 3),
+        agent(
+            "writer", [.agent("planner"), .agent("researcher", .soft)], estimate: 3,
+            capabilities: ["copywriting"], alternatives: ["writer_lite"], recovery: writerRecovery, order: 3),
         agent("editor", [.agent("writer")], estimate: 1, order: 4),
         agent("seo", [.agent("editor")], estimate: 1, order: 5),
         agent("social", [.agent("editor"), .agent("image")], estimate: 1, order: 6),
@@ -129,7 +136,9 @@ struct Harness {
     init(
         _ manifests: [Manifest], goal: [String], runner: FakeRunner, strategy: Strategy = .adaptive,
         recovery: Manifest.RecoveryStrategy = .skip, maxConcurrency: Int = 4, resources: [String: Int] = [:],
-        grace: Double = 0.05, campaign: JSONValue = ["title": "test"]
+        grace: Double = 0.05, campaign: JSONValue = ["title": "test"],
+        retry: RetryPolicy = RetryPolicy(initialInterval: 0.001, multiplier: 2, maximumInterval: 0.01, jitter: .none),
+        clock: any ExecutorClock = SystemClock(), heartbeat: Double = 2
     ) throws {
         catalog = Catalog(agents: manifests)
         let planner = Planner(catalog: catalog)
@@ -141,8 +150,8 @@ struct Harness {
         executor = WorkflowExecutor(
             catalog: catalog, runner: runner, recorder: recorder, planner: planner,
             options: ExecutorOptions(
-                retry: RetryPolicy(initialInterval: 0.001, multiplier: 2, maximumInterval: 0.01, jitter: .none),
-                cancellationGrace: grace, artifactsRoot: "/tmp/agenthost-tests", baseDirectory: "/tmp"),
+                retry: retry, cancellationGrace: grace, artifactsRoot: "/tmp/agenthost-tests", baseDirectory: "/tmp",
+                heartbeatInterval: heartbeat, clock: clock),
             logger: Logger(label: "test"))
     }
 
@@ -158,3 +167,23 @@ extension WorkflowStatus {
 
 /// Whether two runs overlap in time.
 func overlap(_ a: FakeRun, _ b: FakeRun) -> Bool { a.start < b.end && b.start < a.end }
+
+/// A clock that moves `step` seconds forward each time it is read: timers come due at
+/// once, so retry delays of seconds cost no real time, and timestamps are predictable.
+final class SteppingClock: ExecutorClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Double
+    private let step: Double
+
+    init(start: Double = 1_000_000, step: Double) {
+        current = start
+        self.step = step
+    }
+
+    func now() -> Double {
+        lock.lock()
+        defer { lock.unlock() }
+        current += step
+        return current
+    }
+}

@@ -41,9 +41,10 @@ final class EventLog: @unchecked Sendable {
     ) {
         let timestamp = clock.now()
         lock.lock()
-        pending.append(WorkflowEvent(
-            sequence: nextSequence, workflowId: workflowId, type: type, agent: agent, attempt: attempt,
-            timestamp: timestamp, progress: progress, message: message, data: data))
+        pending.append(
+            WorkflowEvent(
+                sequence: nextSequence, workflowId: workflowId, type: type, agent: agent, attempt: attempt,
+                timestamp: timestamp, progress: progress, message: message, data: data))
         nextSequence += 1
         lock.unlock()
     }

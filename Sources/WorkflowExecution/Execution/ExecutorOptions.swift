@@ -23,7 +23,8 @@ public struct ExecutorOptions: Sendable {
     public init(
         retry: RetryPolicy = .standard, cancellationGrace: Double = 2, artifactsRoot: String = ".agenthost/runs",
         baseDirectory: String = FileManager.default.currentDirectoryPath, heartbeatInterval: Double = 2,
-        clock: any ExecutorClock = SystemClock(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        clock: any ExecutorClock = SystemClock(),
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.retry = retry
         self.cancellationGrace = cancellationGrace
@@ -36,7 +37,9 @@ public struct ExecutorOptions: Sendable {
 
     /// `artifactsRoot/workflowId` as an absolute path.
     public func artifactsDirectory(for workflowId: String) -> String {
-        let root = artifactsRoot.hasPrefix("/") ? artifactsRoot : FileManager.default.currentDirectoryPath + "/" + artifactsRoot
+        let root =
+            artifactsRoot.hasPrefix("/")
+            ? artifactsRoot : FileManager.default.currentDirectoryPath + "/" + artifactsRoot
         return root + "/" + workflowId
     }
 }

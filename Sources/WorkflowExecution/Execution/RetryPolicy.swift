@@ -28,7 +28,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public static let standard = RetryPolicy()
 
     /// Creates a policy.
-    public init(initialInterval: Double = 0.2, multiplier: Double = 2, maximumInterval: Double = 30, jitter: Jitter = .full) {
+    public init(
+        initialInterval: Double = 0.2, multiplier: Double = 2, maximumInterval: Double = 30, jitter: Jitter = .full
+    ) {
         self.initialInterval = initialInterval
         self.multiplier = multiplier
         self.maximumInterval = maximumInterval

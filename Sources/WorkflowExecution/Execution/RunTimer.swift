@@ -9,7 +9,9 @@ final class RunTimer: @unchecked Sendable {
         var due: Double
         var order: Int
         var action: @Sendable () -> Void
-        static func < (lhs: Entry, rhs: Entry) -> Bool { lhs.due != rhs.due ? lhs.due < rhs.due : lhs.order < rhs.order }
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.due != rhs.due ? lhs.due < rhs.due : lhs.order < rhs.order
+        }
         static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.due == rhs.due && lhs.order == rhs.order }
     }
 

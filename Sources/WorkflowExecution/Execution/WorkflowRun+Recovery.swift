@@ -24,8 +24,15 @@ extension WorkflowRun {
             }
         case .replan:
             if let problem = replan(without: node, message: message) {
-                settleFailed(node, strategy: "skip", note: "replanning without \(manifests[node].name) failed: \(problem)")
+                settleFailed(
+                    node, strategy: "skip", note: "replanning without \(manifests[node].name) failed: \(problem)")
             }
+        }
+        // Recovery may have added agents: a run that started with fewer threads than it may now use grows.
+        let wanted = min(state.maxConcurrency, state.unsettled)
+        while threads < wanted {
+            threads += 1
+            spawnWorker(threads)
         }
     }
 
@@ -37,9 +44,10 @@ extension WorkflowRun {
         guard !skipped.isEmpty else { return }
         let names = skipped.map { manifests[$0.node].name }
         let prefix = note.map { "\($0); " } ?? ""
+        let list = names.joined(separator: ", ")
         log.append(
             .planResequenced, agent: manifests[node].name,
-            message: "\(prefix)\(manifests[node].name) failed: skipping its hard dependents \(names.joined(separator: ", "))",
+            message: "\(prefix)\(manifests[node].name) failed: skipping its hard dependents \(list)",
             data: ["change": "skip", "recovery": .string(strategy), "skipped": .array(names.map { .string($0) })])
     }
 
@@ -87,7 +95,8 @@ extension WorkflowRun {
         let old = state.nodes[node]
         let added = state.addNode(
             name: choice, outputKey: old.outputKey, priority: old.priority, orderIndex: old.orderIndex,
-            group: max(old.group, state.currentGroup), resources: manifest.resources, estimate: manifest.estimateSeconds)
+            group: max(old.group, state.currentGroup), resources: manifest.resources, estimate: manifest.estimateSeconds
+        )
         manifests.append(manifest)
         outputs.append(nil)
         errors.append(nil)
@@ -118,7 +127,8 @@ extension WorkflowRun {
     private func replan(without node: Int, message: String) -> String? {
         let failed = manifests[node].name
         excluded.insert(failed)
-        let completed = Set(state.nodes.indices.filter { state.state(of: $0) == .completed }.map { state.nodes[$0].name })
+        let completed = Set(
+            state.nodes.indices.filter { state.state(of: $0) == .completed }.map { state.nodes[$0].name })
         let next: ExecutionPlan
         do {
             next = try planner.replan(request, completed: completed, excluded: excluded)
@@ -144,13 +154,16 @@ extension WorkflowRun {
         // Agents not started yet take their dependencies from the new plan.
         let planned = Set(next.agents.map(\.name))
         for agent in next.agents {
-            guard let index = state.indexByName[agent.name], state.state(of: index) == .waiting
-                || state.state(of: index) == .ready
+            guard let index = state.indexByName[agent.name],
+                state.state(of: index) == .waiting
+                    || state.state(of: index) == .ready
             else { continue }
             state.unready(index)
-            state.setDependencies(of: index, agent.dependencies.compactMap { dependency in
-                state.indexByName[dependency.agent].map { SchedulerState.Edge(node: $0, type: dependency.type) }
-            })
+            state.setDependencies(
+                of: index,
+                agent.dependencies.compactMap { dependency in
+                    state.indexByName[dependency.agent].map { SchedulerState.Edge(node: $0, type: dependency.type) }
+                })
         }
         var dropped: [String] = []
         for index in state.nodes.indices where index != node && !planned.contains(state.nodes[index].name) {
@@ -245,7 +258,9 @@ extension WorkflowRun {
         } else if let failReason {
             log.append(.workflowFailed, message: failReason, data: .object(data))
         } else if !unrecovered.isEmpty {
-            log.append(.workflowFailed, message: "did not complete: \(unrecovered.joined(separator: ", "))", data: .object(data))
+            log.append(
+                .workflowFailed, message: "did not complete: \(unrecovered.joined(separator: ", "))",
+                data: .object(data))
         } else if !stuck.isEmpty {
             let list = stuck.map { state.nodes[$0].name }.joined(separator: ", ")
             log.append(.workflowFailed, message: "agents could never start: \(list)", data: .object(data))

@@ -84,7 +84,8 @@ final class WorkflowRun: @unchecked Sendable {
     /// Emits workflow.started, starts the timer and the worker threads.
     func start() {
         condition.lock()
-        log.append(.workflowStarted, message: "started \(plan.agents.count) agents (\(plan.strategy.rawValue))",
+        log.append(
+            .workflowStarted, message: "started \(plan.agents.count) agents (\(plan.strategy.rawValue))",
             data: startedData())
         for (node, cause) in state.admitSettledWaiters() { appendSkipped(node, cause: cause) }
         timer = RunTimer(clock: options.clock, name: "agenthost-timer-\(workflowId)")
@@ -208,7 +209,8 @@ final class WorkflowRun: @unchecked Sendable {
             state.settle(node, as: .completed)
         case .failed, .cancelled:
             let failure = describeFailure(context, result, after: duration)
-            let retries = RetryPolicy.maxRetries(manifest: manifests[node].maxRetries, requestOverride: request.maxRetries)
+            let retries = RetryPolicy.maxRetries(
+                manifest: manifests[node].maxRetries, requestOverride: request.maxRetries)
             let willRetry = failure.retryable && context.attempt <= retries && !state.stopping
             var data: JSONObject = [
                 "retryable": .bool(failure.retryable), "timed_out": .bool(failure.timedOut), "final": .bool(!willRetry),
@@ -216,10 +218,12 @@ final class WorkflowRun: @unchecked Sendable {
             ]
             if let signal = result.signal { data["signal"] = .string(signal) }
             if let pid = result.workerPid { data["worker_pid"] = .integer(Int64(pid)) }
-            log.append(.agentFailed, agent: name, attempt: context.attempt, message: failure.message, data: .object(data))
+            log.append(
+                .agentFailed, agent: name, attempt: context.attempt, message: failure.message, data: .object(data))
             if willRetry {
                 let delay = options.retry.delay(beforeRetry: context.attempt, random: options.random())
-                log.append(.agentRetrying, agent: name, attempt: context.attempt + 1,
+                log.append(
+                    .agentRetrying, agent: name, attempt: context.attempt + 1,
                     message: "retrying after attempt \(context.attempt) failed: \(failure.message)",
                     data: ["delay_seconds": .number(delay), "next_attempt": .integer(Int64(context.attempt + 1))])
                 state.enterBackoff(node)
@@ -334,7 +338,8 @@ final class WorkflowRun: @unchecked Sendable {
     }
 
     func appendSkipped(_ node: Int, cause: Int) {
-        let reason = "needs \(manifests[cause].name) (hard), which \(state.state(of: cause) == .failed ? "failed" : "was skipped")"
+        let outcome = state.state(of: cause) == .failed ? "failed" : "was skipped"
+        let reason = "needs \(manifests[cause].name) (hard), which \(outcome)"
         errors[node] = reason
         unrecovered.append(manifests[node].name)
         log.append(.agentSkipped, agent: manifests[node].name, message: reason)
@@ -346,7 +351,10 @@ final class WorkflowRun: @unchecked Sendable {
         log.append(
             .planResequenced, agent: manifests[node].name,
             message: "started \(manifests[node].name) ahead of \(names.joined(separator: ", ")): \(why)",
-            data: ["change": "promotion", "agent": .string(manifests[node].name), "ahead_of": .array(names.map { .string($0) })])
+            data: [
+                "change": "promotion", "agent": .string(manifests[node].name),
+                "ahead_of": .array(names.map { .string($0) }),
+            ])
     }
 
     private func waitingReason(_ node: Int) -> String {
@@ -369,7 +377,9 @@ final class WorkflowRun: @unchecked Sendable {
             "estimated_seconds": .number(plan.estimatedSeconds), "strategy": .string(plan.strategy.rawValue),
             "recovery": .string(request.recovery.rawValue), "artifacts_dir": .string(artifactsDirectory),
         ]
-        let done = state.nodes.indices.filter { state.state(of: $0) == .completed }.map { JSONValue.string(state.nodes[$0].name) }
+        let done = state.nodes.indices.filter { state.state(of: $0) == .completed }.map {
+            JSONValue.string(state.nodes[$0].name)
+        }
         if !done.isEmpty {
             data["resumed"] = true
             data["completed"] = .array(done)

@@ -3,7 +3,7 @@ import AgentRuntime
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One `agenthost worker` child process and the host ends of its pipes.
@@ -68,7 +68,9 @@ final class ProcessWorker: @unchecked Sendable {
         let id = nextId
         currentId = id
         lock.unlock()
-        guard WorkerFraming.write(["type": "run", "id": .integer(id), "agent": agent, "input": request.input], to: toWorker)
+        guard
+            WorkerFraming.write(
+                ["type": "run", "id": .integer(id), "agent": agent, "input": request.input], to: toWorker)
         else { return (nil, reap(), lastSignal) }
         let grace = request.cancellationGrace
         request.cancellation.onCancel { [self] in
@@ -88,8 +90,9 @@ final class ProcessWorker: @unchecked Sendable {
         while let frame = WorkerFraming.read(from: fromWorker) {
             switch frame["type"]?.stringValue {
             case "log":
-                let level = ["debug": AgentLogLevel.debug, "info": .info, "warning": .warning, "error": .error][
-                    frame["level"]?.stringValue ?? "info"] ?? .info
+                let level =
+                    ["debug": AgentLogLevel.debug, "info": .info, "warning": .warning, "error": .error][
+                        frame["level"]?.stringValue ?? "info"] ?? .info
                 request.context.log(level, frame["message"]?.stringValue ?? "")
             case "progress":
                 request.context.progress(frame["fraction"]?.doubleValue ?? 0, frame["message"]?.stringValue)
@@ -141,7 +144,9 @@ final class ProcessWorker: @unchecked Sendable {
         case "ok": return .succeeded(frame["output"]?.objectValue ?? [:])
         case "cancelled": return .cancelled(message: frame["message"]?.stringValue)
         default:
-            return .failed(message: frame["message"]?.stringValue ?? "worker failed", retryable: frame["retryable"]?.boolValue ?? false)
+            return .failed(
+                message: frame["message"]?.stringValue ?? "worker failed",
+                retryable: frame["retryable"]?.boolValue ?? false)
         }
     }
 }

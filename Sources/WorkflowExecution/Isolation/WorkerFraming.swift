@@ -2,7 +2,7 @@ import AgentCatalog
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The worker protocol's framing: each message is a 4-byte little-endian length followed by

@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The body of `agenthost worker`: runs agents for a host over the framed pipe protocol
@@ -20,7 +20,8 @@ public enum WorkerLoop {
         guard frames >= 0 else { return 1 }
         if output == STDOUT_FILENO { dup2(STDERR_FILENO, STDOUT_FILENO) }
         let state = WorkerState(output: frames)
-        let runtime = AgentRuntime(searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: nil), logger: logger)
+        let runtime = AgentRuntime(
+            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: nil), logger: logger)
 
         // The reader thread takes cancel requests while the main thread is inside a plugin.
         let reader = Thread {
@@ -61,7 +62,10 @@ public enum WorkerLoop {
     private static func call(_ request: JSONValue, runtime: AgentRuntime, context: WorkerContext) -> AgentCallOutcome {
         guard let agent = request["agent"], let name = agent["name"]?.stringValue,
             let library = agent["library"]?.stringValue, let input = request["input"]
-        else { return .failed(message: "worker: malformed run request (needs agent.name, agent.library, input)", retryable: false) }
+        else {
+            return .failed(
+                message: "worker: malformed run request (needs agent.name, agent.library, input)", retryable: false)
+        }
         let folder = (library as NSString).deletingLastPathComponent
         let manifest = Manifest(
             name: name, library: (library as NSString).lastPathComponent,

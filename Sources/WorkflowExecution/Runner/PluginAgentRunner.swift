@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs attempts through real plugins: in the host process through `AgentRuntime`, or, for
@@ -86,7 +86,8 @@ public final class PluginAgentRunner: AgentRunner {
         }
         let death = answer.death ?? "worker \(worker.pid) stopped answering"
         let cancelled = request.cancellation.isCancelled
-        let message = cancelled
+        let message =
+            cancelled
             ? "\(manifest.name) did not stop within the grace period; \(death)"
             : "\(manifest.name) crashed its worker: \(death)"
         logger.warning("\(message)")

@@ -96,9 +96,11 @@ struct SchedulerState: Sendable {
         }
         for agent in plan.agents {
             let index = indexByName[agent.name]!
-            setDependencies(of: index, agent.dependencies.compactMap { dependency in
-                indexByName[dependency.agent].map { Edge(node: $0, type: dependency.type) }
-            })
+            setDependencies(
+                of: index,
+                agent.dependencies.compactMap { dependency in
+                    indexByName[dependency.agent].map { Edge(node: $0, type: dependency.type) }
+                })
         }
         planOrder = plan.order.compactMap { indexByName[$0] }
     }
@@ -115,9 +117,10 @@ struct SchedulerState: Sendable {
         for (resource, units) in resources.sorted(by: { $0.key < $1.key }) where units > 0 {
             if let position = resourceNames.firstIndex(of: resource) { demands.append((position, units)) }
         }
-        nodes.append(Node(
-            name: name, outputKey: outputKey, dependencies: [], dependents: [], priority: priority,
-            orderIndex: orderIndex, group: group, demands: demands, estimateSeconds: estimate))
+        nodes.append(
+            Node(
+                name: name, outputKey: outputKey, dependencies: [], dependents: [], priority: priority,
+                orderIndex: orderIndex, group: group, demands: demands, estimateSeconds: estimate))
         indexByName[name] = index
         while unsettledInGroup.count <= group { unsettledInGroup.append(0) }
         unsettledInGroup[group] += 1
@@ -203,7 +206,8 @@ struct SchedulerState: Sendable {
         while cursor < position, passed.count < 3 {
             let candidate = planOrder[cursor]
             let state = nodes[candidate].state
-            if candidate != index, state == .waiting || state == .ready || state == .backoff, !nodes[candidate].retired {
+            if candidate != index, state == .waiting || state == .ready || state == .backoff, !nodes[candidate].retired
+            {
                 passed.append(candidate)
             }
             cursor += 1

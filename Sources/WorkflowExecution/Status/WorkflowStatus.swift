@@ -141,13 +141,16 @@ extension WorkflowStatus {
 
     /// Adds the agents named in `data.agents` (names) with `data.estimates` ({name: seconds}).
     private mutating func addAgents(_ data: JSONValue?) {
-        for value in data?["agents"]?.arrayValue ?? [] {
+        let names = data?["agents"]?.arrayValue ?? []
+        let estimates = data?["estimates"]?.objectValue ?? [:]
+        agents.reserveCapacity(agents.count + names.count)
+        order.reserveCapacity(order.count + names.count)
+        for value in names {
             guard let name = value.stringValue else { continue }
-            if agents[name] == nil {
-                order.append(name)
-                agents[name] = AgentRecord()
-            }
-            if let estimate = data?["estimates"]?[name]?.doubleValue { agents[name]?.estimateSeconds = estimate }
+            var record = agents[name] ?? AgentRecord()
+            if agents[name] == nil { order.append(name) }
+            if let estimate = estimates[name]?.doubleValue { record.estimateSeconds = estimate }
+            agents[name] = record
         }
     }
 

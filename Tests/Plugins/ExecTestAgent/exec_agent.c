@@ -12,6 +12,7 @@
  *   "progress":true       reports progress 0.25, 0.5, 0.75, 1
  *   "record":"PATH"       appends "<agent> <attempt> <start_ns> <end_ns> <pid>\n" to PATH
  *   "noop":true           answers {} at once (benchmarks)
+ * Entry symbols: exec_entry_<name> for the agent names listed at the end of this file.
  * Otherwise it answers {"agent":"<name>","attempt":N,"pid":P}. The attempt number comes from the
  * input, so "fails on the first N attempts" needs no state between calls or processes.
  */
@@ -166,5 +167,25 @@ static void exec_shutdown(void *state)
     free(s);
 }
 
-AGENT_PLUGIN_DEFINE("exec", "1.0.0", "Configurable agent for executor tests", exec_init, exec_run, exec_free_output,
-                    exec_shutdown)
+/* The host checks that a descriptor's name equals the manifest's, so each agent name the
+ * tests use gets its own descriptor and entry symbol `exec_entry_<name>` (manifest `entry`). */
+#define EXEC_AGENT(agent_name)                                                                       \
+    static const agent_plugin_descriptor exec_descriptor_##agent_name = {                           \
+        AGENT_ABI_VERSION_MAJOR, AGENT_ABI_VERSION_MINOR, (uint32_t)sizeof(agent_plugin_descriptor), 0u, \
+        #agent_name, "1.0.0", "Configurable agent for executor tests", exec_init, exec_run,        \
+        exec_free_output, exec_shutdown, {0}};                                                      \
+    AGENT_EXPORT const agent_plugin_descriptor *exec_entry_##agent_name(uint32_t major, uint32_t minor) \
+    {                                                                                                \
+        (void)minor;                                                                                 \
+        return major == AGENT_ABI_VERSION_MAJOR ? &exec_descriptor_##agent_name : NULL;            \
+    }
+
+EXEC_AGENT(hangs)
+EXEC_AGENT(steady)
+EXEC_AGENT(after)
+EXEC_AGENT(crashy)
+EXEC_AGENT(stuck)
+EXEC_AGENT(first)
+EXEC_AGENT(second)
+EXEC_AGENT(busy)
+EXEC_AGENT(noop)

@@ -1,0 +1,162 @@
+// executor-bench: per-agent overhead of WorkflowExecutor and adaptive makespan quality.
+// Reproduce: swift build -c release && swift run -c release executor-bench
+import AgentCatalog
+import AgentRuntime
+import Foundation
+import Logging
+import WorkflowExecution
+import WorkflowPlanning
+
+/// A runner that does nothing: measures the executor alone.
+struct NoOpRunner: AgentRunner {
+    func runAttempt(_ request: AttemptRequest) -> AttemptResult { AttemptResult(outcome: .succeeded([:])) }
+}
+
+/// Every agent is served by one loaded C plugin (libTestExecAgent.so, `noop` mode): the real
+/// ABI call with the agent input serialized and the output parsed, without loading 10,000
+/// libraries (the runtime requires a descriptor per agent name).
+struct PluginNoOpRunner: AgentRunner {
+    let agent: LoadedAgent
+    func runAttempt(_ request: AttemptRequest) -> AttemptResult {
+        AttemptResult(outcome: agent.run(input: request.input, context: request.context))
+    }
+}
+
+/// Sleeps for the agent's estimate.
+struct SleepingRunner: AgentRunner {
+    func runAttempt(_ request: AttemptRequest) -> AttemptResult {
+        usleep(UInt32(request.manifest.estimateSeconds * 1_000_000))
+        return AttemptResult(outcome: .succeeded([:]))
+    }
+}
+
+/// SplitMix64, for a DAG that is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+let logger = Logger(label: "executor-bench")
+
+func manifest(_ name: String, _ dependencies: [String], estimate: Double, order: Int) -> Manifest {
+    Manifest(
+        name: name, library: "none.so", dependencies: dependencies.map { .agent($0) }, estimateSeconds: estimate,
+        timeoutSeconds: 600, source: ManifestSource(file: "bench/\(name).json", order: order))
+}
+
+func plan(_ manifests: [Manifest], strategy: Strategy, concurrency: Int) -> (Catalog, Planner, ExecutionPlan) {
+    let catalog = Catalog(agents: manifests)
+    let planner = Planner(catalog: catalog)
+    let request = WorkflowRequest(goal: .agents(manifests.map(\.name)), strategy: strategy, maxConcurrency: concurrency)
+    do {
+        return (catalog, planner, try planner.plan(request))
+    } catch {
+        fatalError("planning failed: \(error)")
+    }
+}
+
+/// Seconds to run `plan` start to finish (recorder off).
+func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunner) -> Double {
+    let executor = WorkflowExecutor(
+        catalog: planned.0, runner: runner, recorder: nil, planner: planned.1,
+        options: ExecutorOptions(artifactsRoot: "/tmp/executor-bench"), logger: logger)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let status = executor.start(plan: planned.2, workflowId: "bench").wait()
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    guard status.state == .completed else {
+        fatalError("bench workflow ended \(status.state): \(status.message ?? "")")
+    }
+    return seconds
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+// MARK: - Per-agent overhead
+
+let count = 10_000
+let chain = (0..<count).map { manifest("a\($0)", $0 == 0 ? [] : ["a\($0 - 1)"], estimate: 0.001, order: $0) }
+let fanOut =
+    [manifest("root", [], estimate: 0.001, order: 0)]
+    + (1..<count).map { manifest("a\($0)", ["root"], estimate: 0.001, order: $0) }
+
+var loadedNoop: LoadedAgent?
+let folder = PluginSearchPaths.currentExecutableFolder() ?? "."
+if FileManager.default.fileExists(atPath: folder + "/libTestExecAgent.so") {
+    let runtime = AgentRuntime(searchPaths: PluginSearchPaths(pluginFolders: [folder]), logger: logger)
+    loadedNoop = try? runtime.load(
+        Manifest(
+            name: "noop", library: "libTestExecAgent.so", entry: "exec_entry_noop", config: ["noop": true],
+            source: ManifestSource(file: folder + "/noop.json", order: 0)))
+}
+
+print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, recorder off, median of 5 runs")
+print("")
+print("graph     runner                 µs/agent   total ms  of which plan")
+print("--------  ---------------------  --------  ---------  -------------")
+for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
+    let planned = plan(manifests, strategy: .adaptive, concurrency: 4)
+    var runners: [(String, any AgentRunner)] = [("no-op (fake)", NoOpRunner())]
+    if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop))) }
+    for (label, runner) in runners {
+        _ = execute(planned, runner: runner)
+        let seconds = median((0..<5).map { _ in execute(planned, runner: runner) })
+        // workflow.started carries the whole plan as JSON: a one-off O(V) cost, shown apart.
+        let snapshot = median(
+            (0..<5).map { _ in
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = planned.2.json
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            })
+        print(
+            name.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
+                + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  "
+                + String(
+                    format: "%8.2f  %9.1f  %13.2f", seconds * 1e6 / Double(count), seconds * 1000,
+                    snapshot * 1e6 / Double(count)))
+    }
+}
+print("(of which plan: µs per agent spent turning the plan into the JSON snapshot workflow.started carries)")
+if loadedNoop == nil {
+    print("(C plugin rows need libTestExecAgent.so beside the binary: run `swift build -c release` first)")
+}
+
+// MARK: - Makespan on a random DAG
+
+var generator = SeededGenerator(state: 42)
+var dag: [Manifest] = []
+for index in 0..<200 {
+    var dependencies: Set<String> = []
+    if index > 0 {
+        for _ in 0..<Int.random(in: 0...3, using: &generator) {
+            dependencies.insert("n\(Int.random(in: max(0, index - 30)..<index, using: &generator))")
+        }
+    }
+    let ms = Double(Int.random(in: 5...50, using: &generator))
+    dag.append(manifest("n\(index)", dependencies.sorted(), estimate: ms / 1000, order: index))
+}
+let work = dag.reduce(0) { $0 + $1.estimateSeconds }
+let adaptivePlan = plan(dag, strategy: .adaptive, concurrency: 4)
+let bound = max(adaptivePlan.2.criticalPathSeconds, work / 4)
+print("")
+print(
+    "200-agent random DAG (seed 42, 5-50 ms sleeps, 4 workers): work \(String(format: "%.3f", work)) s, "
+        + "critical path \(String(format: "%.3f", adaptivePlan.2.criticalPathSeconds)) s, "
+        + "bound max(cp, work/4) = \(String(format: "%.3f", bound)) s")
+print("")
+print("strategy  makespan s  vs bound   (median of 3)")
+print("--------  ----------  --------")
+for strategy in [Strategy.adaptive, .parallel] {
+    let planned = strategy == .adaptive ? adaptivePlan : plan(dag, strategy: strategy, concurrency: 4)
+    let seconds = median((0..<3).map { _ in execute(planned, runner: SleepingRunner()) })
+    print(
+        strategy.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+            + String(format: "  %10.3f  %+7.1f %%", seconds, (seconds / bound - 1) * 100))
+}
+print("")
+print("reproduce: swift build -c release && swift run -c release executor-bench")
