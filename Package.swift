@@ -77,6 +77,12 @@ let benchmarks: [(Product, Target)] = [
             "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
             .product(name: "Logging", package: "swift-log"),
         ]),
+    benchmark(
+        "store-bench", directory: "StoreBench",
+        dependencies: [
+            "WorkflowStore", "WorkflowExecution", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+    benchmark("protocol-bench", directory: "ProtocolBench", dependencies: ["AgentCatalog"]),
 ]
 
 // MARK: - Host modules.
@@ -89,11 +95,13 @@ let package = Package(
         .library(name: "AgentCatalog", targets: ["AgentCatalog"]),
         .library(name: "AgentRuntime", targets: ["AgentRuntime"]),
         .library(name: "WorkflowPlanning", targets: ["WorkflowPlanning"]),
+        .library(name: "WorkflowStore", targets: ["WorkflowStore"]),
     ] + samplePlugins.map(\.0) + testPlugins.map(\.0) + benchmarks.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The C contract every plugin compiles against.
@@ -135,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "AgentHostCLI",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore", "HostProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -154,5 +162,35 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // SQLite persistence of plans, events, outputs, live state and learned durations.
+        .target(
+            name: "WorkflowStore",
+            dependencies: [
+                "AgentCatalog", "WorkflowExecution", "WorkflowPlanning",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(
+            name: "WorkflowStoreTests",
+            dependencies: ["WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"]
+        ),
+        // A child process the store's kill -9 test starts and kills.
+        .executableTarget(
+            name: "StoreCrashWriter",
+            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            path: "Tests/StoreCrashWriter"
+        ),
+        // JSON-RPC 2.0 over stdio: `agenthost serve`.
+        .target(
+            name: "HostProtocol",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(
+            name: "HostProtocolTests", dependencies: ["HostProtocol", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )

@@ -16,6 +16,7 @@ struct AgentHost: AsyncParsableCommand {
             Invoke.self,
             Plan.self,
             Run.self,
+            Serve.self,
             Worker.self,
         ]
     )

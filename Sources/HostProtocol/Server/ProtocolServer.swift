@@ -1,0 +1,241 @@
+import AgentCatalog
+import Dispatch
+import Logging
+import OrderedCollections
+import Synchronization
+import WorkflowPlanning
+
+// Implementation notes: one thread reads lines (blocking read(2)) and classifies them; every
+// request runs on a concurrent dispatch queue, never on the reader thread or Swift's
+// cooperative pool, so a slow method never holds up the next line. Each request is answered
+// exactly once through its RequestContext: by the handler, or by `$/cancel_request`, whichever
+// comes first. All output goes through one FrameWriter, so frames never interleave.
+
+/// A JSON-RPC 2.0 session over a pair of file descriptors: the `agenthost serve` protocol.
+public final class ProtocolServer: Sendable {
+    /// The protocol version this server speaks.
+    public static let protocolVersion = "1.0"
+    /// Every version `initialize` accepts.
+    public static let supportedVersions = [protocolVersion]
+
+    /// Settings of a server.
+    public struct Configuration: Sendable {
+        /// The longest accepted line in bytes (without its newline).
+        public var maximumLineBytes: Int
+        /// `server_info.name`.
+        public var serverName: String
+        /// `server_info.version`.
+        public var serverVersion: String
+        /// How many plans from `workflow/plan` are kept for `workflow/execute {plan_id}`.
+        public var retainedPlans: Int
+
+        /// Creates a configuration.
+        public init(
+            maximumLineBytes: Int = LineReader.defaultMaximumLineBytes, serverName: String = "agenthost",
+            serverVersion: String = "0.1.0", retainedPlans: Int = 256
+        ) {
+            self.maximumLineBytes = maximumLineBytes
+            self.serverName = serverName
+            self.serverVersion = serverVersion
+            self.retainedPlans = retainedPlans
+        }
+    }
+
+    /// How a session ended.
+    public enum Exit: Sendable, Equatable {
+        /// `shutdown` came before the end of input.
+        case shutdown
+        /// Input ended without `shutdown`; running workflows were interrupted.
+        case endOfInput(interrupted: [String])
+
+        /// The process exit status: 1 when input ended while workflows still ran, else 0.
+        public var status: Int32 {
+            if case .endOfInput(let interrupted) = self, !interrupted.isEmpty { return 1 }
+            return 0
+        }
+    }
+
+    struct SessionState {
+        var initialized = false
+        var shuttingDown = false
+        var inFlight: [RequestID: RequestContext] = [:]
+        var subscriptions: [String: SessionSubscription] = [:]
+        var plans: OrderedDictionary<String, ExecutionPlan> = [:]
+        var nextPlan = 1
+    }
+
+    struct Method: Sendable {
+        typealias Handler = @Sendable (ProtocolServer) -> (RequestContext) throws(ProtocolError) -> JSONValue?
+        var needsInitialize = true
+        var handler: Handler
+
+        init(needsInitialize: Bool = true, _ handler: @escaping Handler) {
+            self.needsInitialize = needsInitialize
+            self.handler = handler
+        }
+    }
+
+    let channel: ProtocolChannel
+    let writer: FrameWriter
+    let directory: AgentDirectory
+    let backend: any WorkflowBackend
+    let configuration: Configuration
+    let logger: Logger
+    let session = Mutex(SessionState())
+    let work = DispatchQueue(label: "agenthost.protocol.requests", attributes: .concurrent)
+    let running = DispatchGroup()
+
+    /// Creates a server.
+    /// - Parameters:
+    ///   - channel: where requests come from and frames go.
+    ///   - directory: the agent catalog, rediscovered on `agents/reload`.
+    ///   - backend: runs and keeps workflows.
+    ///   - configuration: limits and names.
+    ///   - logger: diagnostics (to stderr, never to the protocol channel).
+    public init(
+        channel: ProtocolChannel, directory: AgentDirectory, backend: any WorkflowBackend,
+        configuration: Configuration = Configuration(), logger: Logger
+    ) {
+        self.channel = channel
+        self.writer = FrameWriter(fileDescriptor: channel.output)
+        self.directory = directory
+        self.backend = backend
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Reads and answers requests until the end of input; blocks the calling thread.
+    public func run() -> Exit {
+        let reader = LineReader(fileDescriptor: channel.input, maximumLineBytes: configuration.maximumLineBytes)
+        while let line = reader.next() {
+            switch line {
+            case .oversized(let length):
+                send(error: .lineTooLong(length: length, limit: configuration.maximumLineBytes), id: nil)
+            case .line(let bytes):
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                handle(IncomingMessage(line: bytes))
+            }
+        }
+        return finishSession()
+    }
+
+    // MARK: - Dispatch
+
+    func handle(_ message: IncomingMessage) {
+        switch message {
+        case .invalid(let id, let error):
+            send(error: error, id: id)
+        case .response:
+            logger.debug("ignored a response from the client: this server sends no requests")
+        case .notification(let method, let params):
+            handleNotification(method, params: params)
+        case .request(let id, let method, let params):
+            handleRequest(id: id, method: method, params: params)
+        }
+    }
+
+    private func handleNotification(_ method: String, params: JSONObject) {
+        guard method == "$/cancel_request" else {
+            logger.debug("ignored notification \(method)")
+            return
+        }
+        guard let raw = params["id"], let id = RequestID(json: raw) else {
+            logger.warning("$/cancel_request without a string or integer id")
+            return
+        }
+        let context = session.withLock { $0.inFlight[id] }
+        context?.cancel()
+    }
+
+    private func handleRequest(id: RequestID, method: String, params: JSONObject) {
+        guard let spec = Self.methods[method] else {
+            send(error: .methodNotFound(method), id: id)
+            return
+        }
+        let context = RequestContext(id: id, method: method, params: params) { [weak self] context, result in
+            self?.deliver(context, result)
+        }
+        enum Admission { case ok, duplicate, notInitialized, shuttingDown }
+        let admission = session.withLock { state -> Admission in
+            if state.inFlight[id] != nil { return .duplicate }
+            if state.shuttingDown { return .shuttingDown }
+            if spec.needsInitialize && !state.initialized { return .notInitialized }
+            state.inFlight[id] = context
+            return .ok
+        }
+        switch admission {
+        case .duplicate:
+            send(
+                error: .invalidRequest("id \(id) is already used by a request in flight", data: ["id": id.json]),
+                id: nil)
+            return
+        case .notInitialized:
+            send(error: .notInitialized(method), id: id)
+            return
+        case .shuttingDown:
+            send(error: .shuttingDown(method), id: id)
+            return
+        case .ok:
+            break
+        }
+        running.enter()
+        work.async {
+            defer { self.running.leave() }
+            self.run(spec, context)
+        }
+    }
+
+    private func run(_ spec: Method, _ context: RequestContext) {
+        do throws(ProtocolError) {
+            if let result = try spec.handler(self)(context) { context.respond(result) }
+        } catch {
+            context.fail(error)
+        }
+    }
+
+    private func deliver(_ context: RequestContext, _ result: Result<JSONValue, ProtocolError>) {
+        session.withLock { state in
+            if state.inFlight[context.id] === context { state.inFlight[context.id] = nil }
+        }
+        switch result {
+        case .success(let value): send(result: value, id: context.id)
+        case .failure(let error): send(error: error, id: context.id)
+        }
+    }
+
+    // MARK: - Output
+
+    func send(result: JSONValue, id: RequestID) {
+        let frame: JSONValue = .object(["jsonrpc": "2.0", "id": id.json, "result": result])
+        writer.send(frame.compactText)
+    }
+
+    func send(error: ProtocolError, id: RequestID?) {
+        let frame: JSONValue = .object(["jsonrpc": "2.0", "id": id?.json ?? .null, "error": error.json])
+        writer.send(frame.compactText)
+    }
+
+    func notify(_ method: String, params: JSONValue) {
+        let frame: JSONValue = .object(["jsonrpc": "2.0", "method": .string(method), "params": params])
+        writer.send(frame.compactText)
+    }
+
+    // MARK: - End of session
+
+    private func finishSession() -> Exit {
+        let (wasShutdown, pending, subscriptions) = session.withLock { state in
+            let result = (state.shuttingDown, Array(state.inFlight.values), Array(state.subscriptions.values))
+            state.shuttingDown = true
+            state.subscriptions = [:]
+            return result
+        }
+        for context in pending { context.cancel() }
+        let interrupted = wasShutdown ? [] : backend.interruptAll()
+        if running.wait(timeout: .now() + 10) == .timedOut {
+            logger.warning("requests still running 10 s after the end of input")
+        }
+        for subscription in subscriptions { subscription.close() }
+        if !interrupted.isEmpty { logger.info("interrupted workflows: \(interrupted.joined(separator: ", "))") }
+        return wasShutdown ? .shutdown : .endOfInput(interrupted: interrupted)
+    }
+}

@@ -1,0 +1,46 @@
+import AgentCatalog
+import Foundation
+import GRDB
+import WorkflowExecution
+
+extension SQLiteStore {
+    /// Estimated vs actual per agent and in total, the realized critical path, bottlenecks,
+    /// retries and recommendations for a stored workflow (finished or not).
+    /// - Throws: `StoreError.unknownWorkflow`, `.badData`.
+    public func analytics(workflowId: String, now: Double = Date().timeIntervalSince1970) throws(StoreError) -> WorkflowAnalytics {
+        let status = try status(workflowId: workflowId, now: now)
+        let runs = try runs(workflowId: workflowId)
+        let dependencies = try dependencies(workflowId: workflowId).mapValues { $0.map(\.agent) }
+        let (estimates, estimatedSeconds) = try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.agent, a.estimate_seconds FROM plan_agents a JOIN workflows w ON w.plan_id = a.plan_id
+                    WHERE w.id = ? AND a.estimate_seconds IS NOT NULL
+                    """,
+                arguments: [workflowId])
+            let total = try Double.fetchOne(
+                db,
+                sql: "SELECT p.estimated_seconds FROM execution_plans p JOIN workflows w ON w.plan_id = p.id WHERE w.id = ?",
+                arguments: [workflowId])
+            return (Dictionary(rows.map { ($0["agent"] as String, $0["estimate_seconds"] as Double) }, uniquingKeysWith: { a, _ in a }), total)
+        }
+        return WorkflowAnalytics.compute(
+            status: status, runs: runs, dependencies: dependencies, estimates: estimates,
+            estimatedSeconds: status.estimatedSeconds ?? estimatedSeconds)
+    }
+
+    /// The self-contained HTML report of a stored workflow (see `RunReport`).
+    /// - Throws: `StoreError.unknownWorkflow`, `.badData`.
+    public func reportHTML(workflowId: String, now: Double = Date().timeIntervalSince1970) throws(StoreError) -> String {
+        let analytics = try analytics(workflowId: workflowId, now: now)
+        let status = try status(workflowId: workflowId, now: now)
+        let title = try read { db in
+            try String.fetchOne(db, sql: "SELECT title FROM workflows WHERE id = ?", arguments: [workflowId])
+        }
+        return RunReport.html(
+            title: title ?? workflowId, status: status, runs: try runs(workflowId: workflowId),
+            dependencies: try dependencies(workflowId: workflowId), plan: try plan(workflowId: workflowId),
+            analytics: analytics, generatedAt: now)
+    }
+}

@@ -1,0 +1,160 @@
+import AgentCatalog
+import Foundation
+import GRDB
+import WorkflowExecution
+
+// Implementation notes
+// One DatabasePool per store: one writer connection (GRDB serialises writes on it) and
+// concurrent readers, which WAL lets run while the writer commits; another process (the
+// CLI's `status`, `cancel`) opens its own pool on the same file. Every write is one
+// transaction. `record` keeps a per-workflow fold of the events (LiveWorkflow) in memory so
+// the live-state rows cost O(1) per event; the fold is checked against the stored
+// last_sequence inside each transaction and rebuilt from workflow_events when another
+// connection wrote in between. Every statement binds its values (`arguments:`); no SQL is
+// built from data.
+
+/// The SQLite store of workflows: plans, the event log, runs, outputs, live state, learned
+/// durations and cross-process control. It is the executor's `WorkflowRecorder`.
+public final class SQLiteStore: WorkflowRecorder, Sendable {
+    /// The database file used when neither `--db` nor `AGENTHOST_DB` names one.
+    public static let defaultPath = ".agenthost/state.sqlite"
+    /// Seconds without a heartbeat after which a running or paused workflow is shown as interrupted.
+    public static let defaultStaleAfterSeconds = 10.0
+
+    /// The database file.
+    public let path: String
+    /// Heartbeat age, in seconds, beyond which a running workflow counts as interrupted.
+    public let staleAfterSeconds: Double
+    /// What a returned `record` survives.
+    public let durability: Durability
+
+    /// What a committed transaction survives (docs/STORE.md, "Durability").
+    public enum Durability: String, Sendable, Hashable, CaseIterable {
+        /// synchronous=NORMAL: survives a crash or kill of the process; a power loss or OS
+        /// crash may roll back transactions committed since the last checkpoint. The default.
+        case processCrash
+        /// synchronous=FULL: every commit is fsynced and also survives a power loss; each
+        /// commit then costs a disk flush.
+        case powerLoss
+    }
+
+    let pool: DatabasePool
+    let live = LiveCache()
+
+    /// The database path to use: `explicit` (`--db`), else `AGENTHOST_DB`, else `defaultPath`.
+    public static func path(
+        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["AGENTHOST_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return defaultPath
+    }
+
+    /// Opens (creating when absent) the database at `path` and brings its schema up to date.
+    ///
+    /// Creates the folder, uses WAL with synchronous=NORMAL (FULL for `.powerLoss`) and
+    /// foreign keys on.
+    /// - Throws: `StoreError` `.notADatabase` or `.corrupt` for a file that is not a healthy
+    ///   SQLite database, `.newerSchema` for a database from a newer build, `.io` when the
+    ///   file or folder cannot be created or opened.
+    public init(
+        path: String, staleAfterSeconds: Double = SQLiteStore.defaultStaleAfterSeconds,
+        durability: Durability = .processCrash
+    ) throws(StoreError) {
+        self.path = path
+        self.staleAfterSeconds = staleAfterSeconds
+        self.durability = durability
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .io(path, "is a folder; expected an SQLite database file")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .io(folder, "cannot create the folder for the database (\(error.localizedDescription))")
+            }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "AgentHost.SQLiteStore"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; the writer
+            // is one long-lived connection, so setting the mode here holds for every write.
+            let synchronous = durability == .powerLoss ? "FULL" : "NORMAL"
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            try Self.migrate(pool, path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// The schema number of the open database (PRAGMA user_version).
+    public func schemaVersion() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check`; returns its lines ("ok" when healthy).
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    // MARK: - Helpers
+
+    private static func migrate(_ pool: DatabasePool, path: String) throws {
+        let migrator = StoreSchema.migrator
+        try pool.write { db in
+            let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if userVersion > StoreSchema.version {
+                throw StoreError.newerSchema(path, found: "version \(userVersion)", known: "version \(StoreSchema.version)")
+            }
+            let known = Set(migrator.migrations)
+            let unknown = try migrator.appliedIdentifiers(db).subtracting(known)
+            if !unknown.isEmpty {
+                throw StoreError.newerSchema(
+                    path, found: "migrations \(unknown.sorted().joined(separator: ", "))",
+                    known: "\(migrator.migrations.joined(separator: ", "))")
+            }
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// Turns any error from GRDB or the file system into a `StoreError` naming the path.
+    static func storeError(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB: return .notADatabase(path)
+            case .SQLITE_CORRUPT: return .corrupt(path, error.message ?? "database disk image is malformed")
+            case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_FULL:
+                return .io(path, error.message ?? "\(error.resultCode)")
+            default: return .sqlite(path, error.message ?? "\(error.resultCode)")
+            }
+        }
+        return .sqlite(path, "\(error)")
+    }
+
+    /// Runs `body` on a reader connection, mapping errors to `StoreError`.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw Self.storeError(error, path: path) }
+    }
+
+    /// Runs `body` in one write transaction, mapping errors to `StoreError`.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw Self.storeError(error, path: path) }
+    }
+}
+
+// MARK: - JSON columns
+
+extension JSONValue {
+    /// Parses a JSON column, naming the column in the error.
+    static func column(_ text: String, _ what: @autoclosure () -> String) throws(StoreError) -> JSONValue {
+        do { return try JSONValue(parsing: text) } catch { throw .badData(what(), "stored JSON does not parse (\(error))") }
+    }
+}

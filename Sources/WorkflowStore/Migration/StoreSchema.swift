@@ -1,0 +1,164 @@
+import GRDB
+
+// Implementation notes
+// Schema changes are named, append-only migrations ("v1", "v2", ...): never edit one that
+// has shipped, add the next. Each migration also sets PRAGMA user_version to its number, so
+// a newer database is recognised even by tools that do not know GRDB's grdb_migrations
+// table. Opening a database that carries a migration or a user_version this build does not
+// know is refused (StoreError.newerSchema) instead of writing to a schema we cannot read.
+
+/// The store's schema: the numbered migrations, in order.
+enum StoreSchema {
+    /// The highest schema number this build knows.
+    static let version = 1
+
+    /// The migrator with every migration of this build.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+            try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        return migrator
+    }
+
+    /// v1: the seed's three tables (plans, dependencies, live state) plus workflows, runs,
+    /// outputs, the append-only event log, learned durations and cross-process control.
+    static let v1 = """
+        CREATE TABLE execution_plans (
+            id TEXT PRIMARY KEY,
+            created_at REAL NOT NULL,
+            strategy TEXT NOT NULL,
+            recovery TEXT,
+            planned_sequence TEXT NOT NULL,
+            parallel_groups TEXT NOT NULL,
+            critical_path TEXT NOT NULL,
+            estimated_seconds REAL,
+            plan_json TEXT NOT NULL
+        );
+        CREATE TABLE plan_agents (
+            plan_id TEXT NOT NULL REFERENCES execution_plans(id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            group_index INTEGER,
+            estimate_seconds REAL,
+            estimate_source TEXT,
+            critical INTEGER,
+            max_retries INTEGER,
+            timeout_seconds REAL,
+            PRIMARY KEY (plan_id, agent)
+        ) WITHOUT ROWID;
+        CREATE TABLE agent_dependencies (
+            plan_id TEXT NOT NULL REFERENCES execution_plans(id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            depends_on TEXT NOT NULL,
+            dependency_type TEXT NOT NULL CHECK (dependency_type IN ('hard', 'soft', 'optional')),
+            PRIMARY KEY (plan_id, agent, depends_on)
+        ) WITHOUT ROWID;
+        CREATE TABLE workflows (
+            id TEXT PRIMARY KEY,
+            plan_id TEXT NOT NULL REFERENCES execution_plans(id),
+            state TEXT NOT NULL,
+            title TEXT,
+            request_json TEXT NOT NULL,
+            request_file TEXT,
+            created_at REAL NOT NULL,
+            started_at REAL,
+            finished_at REAL
+        );
+        CREATE INDEX workflows_by_created ON workflows(created_at);
+        CREATE TABLE workflow_events (
+            workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+            sequence INTEGER NOT NULL,
+            type TEXT NOT NULL,
+            agent TEXT,
+            attempt INTEGER,
+            timestamp REAL NOT NULL,
+            progress REAL,
+            message TEXT,
+            data TEXT,
+            PRIMARY KEY (workflow_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE TABLE agent_runs (
+            workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+            started_at REAL NOT NULL,
+            finished_at REAL,
+            duration_seconds REAL,
+            error TEXT,
+            retryable INTEGER,
+            timed_out INTEGER,
+            signal INTEGER,
+            worker_pid INTEGER,
+            PRIMARY KEY (workflow_id, agent, attempt)
+        ) WITHOUT ROWID;
+        CREATE TABLE agent_outputs (
+            workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            attempt INTEGER,
+            sequence INTEGER NOT NULL,
+            created_at REAL NOT NULL,
+            output_json TEXT NOT NULL,
+            PRIMARY KEY (workflow_id, agent)
+        ) WITHOUT ROWID;
+        CREATE TABLE agent_performance (
+            id INTEGER PRIMARY KEY,
+            agent TEXT NOT NULL,
+            workflow_id TEXT NOT NULL,
+            attempt INTEGER,
+            duration_seconds REAL NOT NULL,
+            recorded_at REAL NOT NULL
+        );
+        CREATE INDEX agent_performance_by_agent ON agent_performance(agent, id);
+        CREATE TABLE workflow_state_live (
+            workflow_id TEXT PRIMARY KEY REFERENCES workflows(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            last_sequence INTEGER NOT NULL,
+            running_agents TEXT NOT NULL,
+            total_count INTEGER NOT NULL,
+            waiting_count INTEGER NOT NULL,
+            running_count INTEGER NOT NULL,
+            completed_count INTEGER NOT NULL,
+            failed_count INTEGER NOT NULL,
+            skipped_count INTEGER NOT NULL,
+            progress_percentage REAL NOT NULL,
+            heartbeat_at REAL,
+            host_pid INTEGER,
+            estimated_completion_at REAL,
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE agent_state_live (
+            workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+            agent TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            progress REAL,
+            estimate_seconds REAL,
+            started_at REAL,
+            finished_at REAL,
+            message TEXT,
+            PRIMARY KEY (workflow_id, agent)
+        ) WITHOUT ROWID;
+        CREATE VIEW workflow_agents_by_state AS
+            SELECT workflow_id,
+                json_group_array(agent) FILTER (WHERE state = 'running') AS running_agents,
+                json_group_array(agent) FILTER (WHERE state = 'completed') AS completed_agents,
+                json_group_array(agent) FILTER (WHERE state = 'failed') AS failed_agents,
+                json_group_array(agent) FILTER (WHERE state = 'waiting') AS waiting_agents,
+                json_group_array(agent) FILTER (WHERE state = 'skipped') AS skipped_agents
+            FROM (SELECT * FROM agent_state_live ORDER BY workflow_id, position)
+            GROUP BY workflow_id;
+        CREATE TABLE workflow_control (
+            id INTEGER PRIMARY KEY,
+            workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+            command TEXT NOT NULL CHECK (command IN ('cancel', 'pause', 'resume')),
+            requested_at REAL NOT NULL,
+            requested_by_pid INTEGER,
+            consumed_at REAL
+        );
+        CREATE INDEX workflow_control_pending ON workflow_control(workflow_id, consumed_at);
+        """
+}

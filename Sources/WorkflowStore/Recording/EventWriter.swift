@@ -1,0 +1,195 @@
+import AgentCatalog
+import GRDB
+import WorkflowExecution
+
+/// Writes one workflow's events and the rows derived from them, inside the caller's
+/// transaction, through cached prepared statements with bound values.
+struct EventWriter {
+    let db: Database
+    let workflowId: String
+
+    /// Appends the event to the log. The output of `agent.completed` is kept once, in
+    /// `agent_outputs`; reading the log puts it back into `data.output`.
+    func append(_ event: WorkflowEvent) throws {
+        var data = event.data
+        if event.type == .agentCompleted, var object = data?.objectValue, object["output"] != nil {
+            object.removeValue(forKey: "output")
+            data = .object(object)
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO workflow_events (workflow_id, sequence, type, agent, attempt, timestamp, progress,
+                    message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            workflowId, event.sequence, event.type.rawValue, event.agent, event.attempt, event.timestamp,
+            event.progress, event.message, data?.compactText,
+        ])
+    }
+
+    /// Updates `agent_runs`, `agent_outputs`, `agent_performance` and `workflows` for the event.
+    func derive(_ event: WorkflowEvent, attempt: Int, resumed: Bool) throws {
+        let time = event.timestamp
+        switch event.type {
+        case .workflowStarted:
+            if resumed { try closeRunningAttempts(at: time, reason: "the host stopped before this attempt ended") }
+            try db.cachedStatement(
+                sql: "UPDATE workflows SET started_at = coalesce(started_at, ?), finished_at = NULL WHERE id = ?"
+            ).execute(arguments: [time, workflowId])
+        case .agentStarted:
+            guard let agent = event.agent else { return }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, worker_pid)
+                    VALUES (?, ?, ?, 'running', ?, ?)
+                    ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'running',
+                        started_at = excluded.started_at, finished_at = NULL, duration_seconds = NULL, error = NULL,
+                        worker_pid = excluded.worker_pid
+                    """
+            ).execute(arguments: [workflowId, agent, attempt, time, event.data?["worker_pid"]?.integerValue])
+        case .agentCompleted:
+            guard let agent = event.agent else { return }
+            try complete(agent, attempt: attempt, event: event)
+        case .agentFailed:
+            guard let agent = event.agent else { return }
+            let data = event.data
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at,
+                        duration_seconds, error, retryable, timed_out, signal, worker_pid)
+                    VALUES (?, ?, ?, 'failed', ?, ?, 0, ?, ?, ?, ?, ?)
+                    ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'failed',
+                        finished_at = excluded.finished_at, duration_seconds = excluded.finished_at - started_at,
+                        error = excluded.error, retryable = excluded.retryable, timed_out = excluded.timed_out,
+                        signal = excluded.signal, worker_pid = coalesce(excluded.worker_pid, worker_pid)
+                    """
+            ).execute(arguments: [
+                workflowId, agent, attempt, time, time, event.message, data?["retryable"]?.boolValue,
+                data?["timed_out"]?.boolValue, data?["signal"]?.integerValue, data?["worker_pid"]?.integerValue,
+            ])
+        case .agentRetrying:
+            guard let agent = event.agent else { return }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE agent_runs SET status = 'failed', finished_at = ?, duration_seconds = ? - started_at,
+                        error = coalesce(error, ?) WHERE workflow_id = ? AND agent = ? AND status = 'running'
+                    """
+            ).execute(arguments: [time, time, event.message, workflowId, agent])
+        case .workflowInterrupted:
+            try closeRunningAttempts(at: time, reason: event.message ?? "workflow interrupted")
+        case .workflowCompleted, .workflowFailed, .workflowCancelled:
+            try closeRunningAttempts(at: time, reason: event.message ?? "workflow ended (\(event.type.rawValue))")
+            try db.cachedStatement(sql: "UPDATE workflows SET finished_at = ? WHERE id = ?")
+                .execute(arguments: [time, workflowId])
+        case .agentProgress, .agentLog, .agentSkipped, .planResequenced, .workflowPaused, .workflowResumed:
+            break
+        }
+    }
+
+    /// Writes one agent's `agent_state_live` row from the fold.
+    func saveAgent(_ name: String, fold: LiveWorkflow) throws {
+        guard let record = fold.status.agents[name] else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO agent_state_live (workflow_id, agent, position, state, attempts, progress, estimate_seconds,
+                    started_at, finished_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (workflow_id, agent) DO UPDATE SET state = excluded.state, attempts = excluded.attempts,
+                    progress = excluded.progress, estimate_seconds = coalesce(excluded.estimate_seconds, estimate_seconds),
+                    started_at = excluded.started_at, finished_at = excluded.finished_at, message = excluded.message
+                """
+        ).execute(arguments: [
+            workflowId, name, fold.status.order.count - 1, record.state.rawValue, record.attempts, record.progress,
+            record.estimateSeconds, record.startedAt, record.finishedAt, record.message,
+        ])
+    }
+
+    /// Rewrites every agent's `agent_state_live` row (after workflow-wide events).
+    func saveAllAgents(fold: LiveWorkflow) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO agent_state_live (workflow_id, agent, position, state, attempts, progress, estimate_seconds,
+                    started_at, finished_at, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (workflow_id, agent) DO UPDATE SET position = excluded.position, state = excluded.state,
+                    attempts = excluded.attempts, progress = excluded.progress,
+                    estimate_seconds = coalesce(excluded.estimate_seconds, estimate_seconds),
+                    started_at = excluded.started_at, finished_at = excluded.finished_at, message = excluded.message
+                """)
+        for (position, name) in fold.status.order.enumerated() {
+            guard let record = fold.status.agents[name] else { continue }
+            try statement.execute(arguments: [
+                workflowId, name, position, record.state.rawValue, record.attempts, record.progress,
+                record.estimateSeconds, record.startedAt, record.finishedAt, record.message,
+            ])
+        }
+    }
+
+    /// Writes `workflow_state_live` and, when it changed, `workflows.state`.
+    func saveLive(_ fold: LiveWorkflow, pid: Int64, previousState: String?) throws {
+        let status = fold.status
+        try db.cachedStatement(
+            sql: """
+                UPDATE workflow_state_live SET state = ?, last_sequence = ?, running_agents = ?, total_count = ?,
+                    waiting_count = ?, running_count = ?, completed_count = ?, failed_count = ?, skipped_count = ?,
+                    progress_percentage = ?, heartbeat_at = max(coalesce(heartbeat_at, 0), ?), host_pid = ?,
+                    estimated_completion_at = ?, updated_at = ? WHERE workflow_id = ?
+                """
+        ).execute(arguments: [
+            status.state.rawValue, status.lastSequence,
+            JSONValue.array(fold.running.map { .string($0) }).compactText, fold.total,
+            fold.counts[.waiting, default: 0], fold.counts[.running, default: 0],
+            fold.counts[.completed, default: 0], fold.counts[.failed, default: 0],
+            fold.counts[.skipped, default: 0], fold.progressPercentage, status.lastTimestamp ?? 0, pid,
+            fold.estimatedCompletion, status.lastTimestamp ?? 0, workflowId,
+        ])
+        if previousState != status.state.rawValue {
+            try db.cachedStatement(sql: "UPDATE workflows SET state = ? WHERE id = ?")
+                .execute(arguments: [status.state.rawValue, workflowId])
+        }
+    }
+
+    // MARK: - Private
+
+    private func complete(_ agent: String, attempt: Int, event: WorkflowEvent) throws {
+        let time = event.timestamp
+        let reported = event.data?["duration_seconds"]?.doubleValue
+        let duration = try Double.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
+                        worker_pid) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?)
+                    ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
+                        finished_at = excluded.finished_at,
+                        duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
+                        worker_pid = coalesce(excluded.worker_pid, worker_pid)
+                    RETURNING duration_seconds
+                    """),
+            arguments: [
+                workflowId, agent, attempt, time - (reported ?? 0), time, reported ?? 0,
+                event.data?["worker_pid"]?.integerValue, reported,
+            ]) ?? reported ?? 0
+        let output = event.data?["output"] ?? .object([:])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO agent_outputs (workflow_id, agent, attempt, sequence, created_at, output_json)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (workflow_id, agent) DO UPDATE SET attempt = excluded.attempt, sequence = excluded.sequence,
+                    created_at = excluded.created_at, output_json = excluded.output_json
+                """
+        ).execute(arguments: [workflowId, agent, attempt, event.sequence, time, output.compactText])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO agent_performance (agent, workflow_id, attempt, duration_seconds, recorded_at)
+                VALUES (?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [agent, workflowId, attempt, max(0, duration), time])
+    }
+
+    private func closeRunningAttempts(at time: Double, reason: String) throws {
+        try db.cachedStatement(
+            sql: """
+                UPDATE agent_runs SET status = 'interrupted', finished_at = ?, duration_seconds = ? - started_at,
+                    error = coalesce(error, ?) WHERE workflow_id = ? AND status = 'running'
+                """
+        ).execute(arguments: [time, time, reason, workflowId])
+    }
+}

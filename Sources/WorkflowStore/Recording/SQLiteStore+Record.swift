@@ -1,0 +1,227 @@
+import AgentCatalog
+import Foundation
+import GRDB
+import WorkflowExecution
+
+extension SQLiteStore {
+    // MARK: - Creating workflows
+
+    /// Stores a new workflow with its request and plan, before it starts.
+    ///
+    /// Fills `execution_plans` (plan id = workflow id), `plan_agents`, `agent_dependencies`,
+    /// `workflows` (state pending) and the live-state rows (every planned agent waiting).
+    /// - Parameters:
+    ///   - request: the request as given (free JSON; `campaign.title` becomes the title).
+    ///   - plan: the plan's JSON (docs/PLANS.md); `agents[].name`, `.dependencies`, `.group`,
+    ///     `.estimate`, `order`, `groups`, `critical_path`, `strategy` and
+    ///     `estimated_seconds` are read, the rest is kept as is.
+    ///   - requestFile: the file the request came from, when there is one.
+    /// - Throws: `StoreError.duplicateWorkflow` when `id` is taken.
+    public func createWorkflow(
+        id: String, request: JSONValue, plan: JSONValue, requestFile: String?,
+        now: Double = Date().timeIntervalSince1970
+    ) throws(StoreError) {
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM workflows WHERE id = ?", arguments: [id]) == true {
+                throw StoreError.duplicateWorkflow(id)
+            }
+            try Self.insertWorkflow(db, id: id, request: request, plan: plan, requestFile: requestFile, now: now)
+        }
+    }
+
+    static func insertWorkflow(
+        _ db: Database, id: String, request: JSONValue, plan: JSONValue, requestFile: String?, now: Double
+    ) throws {
+        let planAgents = plan["agents"]?.arrayValue ?? []
+        let names = planAgents.compactMap { $0["name"]?.stringValue }
+        let order = plan["order"]?.arrayValue?.compactMap(\.stringValue) ?? names
+        let strategy = plan["strategy"]?.stringValue ?? request["strategy"]?.stringValue ?? "adaptive"
+        let recovery = plan["request"]?["recovery"]?.stringValue ?? request["recovery"]?.stringValue
+        try db.execute(
+            sql: """
+                INSERT INTO execution_plans (id, created_at, strategy, recovery, planned_sequence, parallel_groups,
+                    critical_path, estimated_seconds, plan_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, now, strategy, recovery, JSONValue.array(order.map { .string($0) }).compactText,
+                (plan["groups"] ?? .array([])).compactText, (plan["critical_path"] ?? .array([])).compactText,
+                plan["estimated_seconds"]?.doubleValue, plan.compactText,
+            ])
+        let insertAgent = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO plan_agents (plan_id, agent, position, group_index, estimate_seconds,
+                    estimate_source, critical, max_retries, timeout_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let insertDependency = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO agent_dependencies (plan_id, agent, depends_on, dependency_type)
+                VALUES (?, ?, ?, ?)
+                """)
+        let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (index, agent) in planAgents.enumerated() {
+            guard let name = agent["name"]?.stringValue else { continue }
+            try insertAgent.execute(arguments: [
+                id, name, position[name] ?? order.count + index, agent["group"]?.integerValue,
+                agent["estimate"]?["seconds"]?.doubleValue ?? agent["estimate_seconds"]?.doubleValue,
+                agent["estimate"]?["source"]?.stringValue, agent["critical"]?.boolValue,
+                agent["max_retries"]?.integerValue, agent["timeout_seconds"]?.doubleValue,
+            ])
+            for dependency in agent["dependencies"]?.arrayValue ?? [] {
+                let target = dependency["agent"]?.stringValue ?? dependency.stringValue
+                guard let target else { continue }
+                let type = dependency["type"]?.stringValue ?? "hard"
+                try insertDependency.execute(arguments: [id, name, target, type])
+            }
+        }
+        let title = request["campaign"]?["title"]?.stringValue ?? request["title"]?.stringValue
+        try db.execute(
+            sql: """
+                INSERT INTO workflows (id, plan_id, state, title, request_json, request_file, created_at)
+                VALUES (?, ?, 'pending', ?, ?, ?, ?)
+                """,
+            arguments: [id, id, title, request.compactText, requestFile, now])
+        let estimates = Dictionary(
+            planAgents.compactMap { agent in
+                agent["name"]?.stringValue.map { ($0, agent["estimate"]?["seconds"]?.doubleValue) }
+            }, uniquingKeysWith: { first, _ in first })
+        try db.execute(
+            sql: """
+                INSERT INTO workflow_state_live (workflow_id, state, last_sequence, running_agents, total_count,
+                    waiting_count, running_count, completed_count, failed_count, skipped_count, progress_percentage,
+                    updated_at) VALUES (?, 'pending', 0, '[]', ?, ?, 0, 0, 0, 0, 0, ?)
+                """,
+            arguments: [id, order.count, order.count, now])
+        let insertState = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO agent_state_live (workflow_id, agent, position, state, attempts, estimate_seconds)
+                VALUES (?, ?, ?, 'waiting', 0, ?)
+                """)
+        for (index, name) in order.enumerated() {
+            try insertState.execute(arguments: [id, name, index, estimates[name] ?? nil])
+        }
+    }
+
+    // MARK: - Recording events
+
+    /// Appends `events` and everything derived from them, in one transaction.
+    ///
+    /// Per event: a `workflow_events` row; for agent events the attempt's `agent_runs` row
+    /// and the agent's `agent_state_live` row; for `agent.completed` also `agent_outputs`
+    /// (from `data.output`) and `agent_performance` (from `data.duration_seconds`, else the
+    /// attempt's start to the event). Per call: `workflow_state_live` and `workflows.state`.
+    /// A `workflow.started` event for a workflow not yet stored creates it from `data.plan`.
+    /// When this returns, the events survive a crash of the process (see docs/STORE.md).
+    /// - Throws: `StoreError.badSequence` when a sequence is not the next one,
+    ///   `.unknownWorkflow` for events of a workflow never created; nothing is written then.
+    public func record(_ events: [WorkflowEvent]) throws(StoreError) {
+        guard !events.isEmpty else { return }
+        var batches: [(id: String, events: [WorkflowEvent])] = []
+        for event in events {
+            if let index = batches.firstIndex(where: { $0.id == event.workflowId }) {
+                batches[index].events.append(event)
+            } else {
+                batches.append((event.workflowId, [event]))
+            }
+        }
+        let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+        let folds: [(String, LiveWorkflow)] = try write { db in
+            var folds: [(String, LiveWorkflow)] = []
+            for batch in batches {
+                folds.append((batch.id, try Self.record(db, workflowId: batch.id, events: batch.events, live: live, pid: pid)))
+            }
+            return folds
+        }
+        for (id, fold) in folds where !fold.status.state.isFinished { live.put(id, fold) }
+    }
+
+    /// The heartbeat of the host running `workflowId`: it is alive at `timestamp`.
+    /// - Throws: `StoreError.unknownWorkflow` when no such workflow is stored.
+    public func heartbeat(workflowId: String, timestamp: Double) throws(StoreError) {
+        let pid = Int64(ProcessInfo.processInfo.processIdentifier)
+        try write { db in
+            try db.execute(
+                sql: "UPDATE workflow_state_live SET heartbeat_at = ?, host_pid = ? WHERE workflow_id = ?",
+                arguments: [timestamp, pid, workflowId])
+            if db.changesCount == 0 { throw StoreError.unknownWorkflow(workflowId) }
+        }
+    }
+
+    // MARK: - Private
+
+    private static func record(
+        _ db: Database, workflowId: String, events: [WorkflowEvent], live: LiveCache, pid: Int64
+    ) throws -> LiveWorkflow {
+        var storedSequence = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT last_sequence FROM workflow_state_live WHERE workflow_id = ?"),
+            arguments: [workflowId])
+        if storedSequence == nil {
+            guard let first = events.first, first.type == .workflowStarted, let plan = first.data?["plan"] else {
+                throw StoreError.unknownWorkflow(workflowId)
+            }
+            let request = plan["request"] ?? .object([:])
+            try insertWorkflow(db, id: workflowId, request: request, plan: plan, requestFile: nil, now: first.timestamp)
+            storedSequence = 0
+        }
+        let lastSequence = storedSequence ?? 0
+        var fold = live.take(workflowId) ?? LiveWorkflow(workflowId: workflowId)
+        if fold.status.lastSequence != lastSequence {
+            fold = LiveWorkflow(workflowId: workflowId, events: try storedEvents(db, workflowId: workflowId))
+        }
+        let previousState = fold.status.lastSequence == 0 ? nil : fold.status.state.rawValue
+        let writer = EventWriter(db: db, workflowId: workflowId)
+        for event in events {
+            let expected = fold.status.lastSequence + 1
+            guard event.sequence == expected else {
+                throw StoreError.badSequence(workflowId, got: event.sequence, expected: expected)
+            }
+            let attempt = event.attempt ?? event.agent.flatMap { fold.status.agents[$0]?.attempts } ?? 1
+            let resumed = event.type == .workflowStarted && fold.status.startedAt != nil
+            try writer.append(event)
+            try writer.derive(event, attempt: attempt, resumed: resumed)
+            switch fold.apply(event) {
+            case .none: break
+            case .agent(let name): try writer.saveAgent(name, fold: fold)
+            case .all: try writer.saveAllAgents(fold: fold)
+            }
+        }
+        try writer.saveLive(fold, pid: pid, previousState: previousState)
+        return fold
+    }
+
+    static func storedEvents(_ db: Database, workflowId: String, after: Int64 = 0, limit: Int? = nil) throws -> [WorkflowEvent] {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.sequence, e.type, e.agent, e.attempt, e.timestamp, e.progress, e.message, e.data,
+                    o.output_json FROM workflow_events e
+                LEFT JOIN agent_outputs o
+                    ON o.workflow_id = e.workflow_id AND o.agent = e.agent AND o.sequence = e.sequence
+                WHERE e.workflow_id = ? AND e.sequence > ? ORDER BY e.sequence LIMIT ?
+                """,
+            arguments: [workflowId, after, limit ?? -1])
+        var events: [WorkflowEvent] = []
+        while let row = try rows.next() {
+            let typeName: String = row["type"]
+            let sequence: Int64 = row["sequence"]
+            guard let type = EventType(rawValue: typeName) else {
+                throw StoreError.badData("workflow_events \(workflowId)#\(sequence)", "unknown event type \(typeName)")
+            }
+            let dataText: String? = row["data"]
+            var data = try dataText.map { text throws(StoreError) in
+                try JSONValue.column(text, "workflow_events \(workflowId)#\(sequence) data")
+            }
+            if let outputText: String = row["output_json"] {
+                let output = try JSONValue.column(outputText, "agent_outputs of workflow \(workflowId)#\(sequence)")
+                var object = data?.objectValue ?? [:]
+                object.updateValue(output, forKey: "output", insertingAt: 0)
+                data = .object(object)
+            }
+            events.append(
+                WorkflowEvent(
+                    sequence: sequence, workflowId: workflowId, type: type, agent: row["agent"],
+                    attempt: row["attempt"], timestamp: row["timestamp"], progress: row["progress"],
+                    message: row["message"], data: data))
+        }
+        return events
+    }
+}
