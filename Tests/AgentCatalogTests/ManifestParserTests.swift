@@ -39,6 +39,22 @@ import Testing
                     returns: .init(type: .double, output: "cosine"), free: "free"))
     }
 
+    @Test func readsAndChecksAnArgumentsFromPath() {
+        func parse(_ from: String) -> (manifest: Manifest?, problems: [ManifestProblem]) {
+            let text = """
+                {"manifest_version": 1, "name": "count", "version": "1.0.0", "library": "libTextStats.so",
+                 "kind": "c-function", "capabilities": [], "symbol": "word_count",
+                 "signature": {"arguments": [{"name": "text", "type": "string", "from": "\(from)"}],
+                               "returns": {"type": "int64", "output": "words"}}}
+                """
+            return ManifestParser.parseManifest(Array(text.utf8), file: "count.json", order: 0)
+        }
+        #expect(parse("blog_content.markdown").manifest?.cFunction?.arguments.first?.from == ["blog_content", "markdown"])
+        let bad = parse("blog_content..markdown")
+        #expect(bad.manifest == nil)
+        #expect(bad.problems.map(\.description).contains { $0.contains("signature.arguments[0].from") && $0.contains("not a dotted path") })
+    }
+
     @Test func reportsLineAndColumnOfMalformedJSON() throws {
         let (manifest, problems) = try parseFixture("malformed.json")
         #expect(manifest == nil)

@@ -158,14 +158,25 @@ import Testing
         let agent = try makeRuntime().load(exampleManifest("word_count"))
         let input: JSONValue = [
             "workflow_id": "wf-1", "agent": "word_count", "attempt": 1, "campaign": ["title": "Solar"],
-            "inputs": ["writer": ["blog_content": "# Solar\n\nSchools  save money.\tPanels last decades."]],
+            "inputs": ["writer": ["blog_content": ["markdown": "# Solar\n\nSchools  save money.\tPanels last decades."]]],
         ]
         #expect(try output(agent.run(input: input, context: RecordingContext())) == 8)  // "#" is a word too
     }
 
+    @Test func aFromPathThatDoesNotExistNamesTheMissingMember() throws {
+        let agent = try makeRuntime().load(exampleManifest("word_count"))
+        let input: JSONValue = ["inputs": ["writer": ["blog_content": ["html": "<p>Solar</p>"]]]]
+        guard case .failed(let message, _) = agent.run(input: input, context: RecordingContext()) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(message.contains("inputs.writer.blog_content"), "\(message)")
+        #expect(message.contains("has no member \"markdown\" (from \"blog_content.markdown\")"), "\(message)")
+    }
+
     @Test func textSummaryExampleReturnsAFreedString() throws {
         let agent = try makeRuntime().load(exampleManifest("text_summary"))
-        let input: JSONValue = ["inputs": ["writer": ["blog_content": "Solar works. Schools save! Ask why?"]]]
+        let input: JSONValue = ["inputs": ["writer": ["blog_content": ["markdown": "Solar works. Schools save! Ask why?"]]]]
         #expect(
             try output(agent.run(input: input, context: RecordingContext()))
                 == "6 words, 3 sentences, 5.0 letters per word")
@@ -177,29 +188,12 @@ func refusal(_ manifest: Manifest) -> AgentRuntimeError? {
     loadError { () throws(AgentRuntimeError) in _ = try makeRuntime().load(manifest) }
 }
 
-/// The shipped manifest AgentManifests/<name>.json, read with just the fields a c-function
-/// agent needs (the full parser lives in AgentCatalog's ManifestParser).
+/// The shipped manifest AgentManifests/<name>.json, read by AgentCatalog's parser.
 func exampleManifest(_ name: String) throws -> Manifest {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
     let file = root + "/AgentManifests/\(name).json"
-    let json = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: file))))
-    let signature = try #require(json["signature"])
-    let arguments = try (signature["arguments"]?.arrayValue ?? []).map { argument in
-        CFunctionSignature.Argument(
-            name: try #require(argument["name"]?.stringValue),
-            type: try #require(argument["type"]?.stringValue.flatMap(CFunctionSignature.CType.init(rawValue:))))
-    }
-    let returns = try #require(signature["returns"])
-    return Manifest(
-        name: try #require(json["name"]?.stringValue), version: try #require(json["version"]?.stringValue),
-        library: try #require(json["library"]?.stringValue),
-        kind: try #require(json["kind"]?.stringValue.flatMap(Manifest.Kind.init(rawValue:))),
-        cFunction: CFunctionSignature(
-            symbol: try #require(json["symbol"]?.stringValue), arguments: arguments,
-            returns: CFunctionSignature.Return(
-                type: try #require(returns["type"]?.stringValue.flatMap(CFunctionSignature.CType.init(rawValue:))),
-                output: try #require(returns["output"]?.stringValue)),
-            free: json["free"]?.stringValue),
-        source: ManifestSource(file: file, order: 0))
+    let parsed = ManifestParser.parseManifest(Array(try Data(contentsOf: URL(fileURLWithPath: file))), file: file, order: 0)
+    #expect(parsed.problems.isEmpty, "\(parsed.problems)")
+    return try #require(parsed.manifest)
 }

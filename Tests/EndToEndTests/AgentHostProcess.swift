@@ -21,6 +21,14 @@ struct AgentHostProcess {
             .deletingLastPathComponent().path
     }()
 
+    /// A database for runs that name none, so tests never write into the repository's
+    /// `.agenthost/`; one per test process.
+    static let scratchDatabase: String = {
+        let folder = NSTemporaryDirectory() + "agenthost-e2e-db-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder + "/state.sqlite"
+    }()
+
     /// Runs `agenthost arguments...` in `directory` with extra environment, feeding `input` on stdin.
     static func run(
         _ arguments: [String], in directory: String = repositoryRoot, environment: [String: String] = [:],
@@ -33,7 +41,7 @@ struct AgentHostProcess {
         var env = ProcessInfo.processInfo.environment
         env["AGENTHOST_MANIFEST_PATH"] = nil
         env["AGENTHOST_PLUGIN_PATH"] = nil
-        env["AGENTHOST_DB"] = nil
+        env["AGENTHOST_DB"] = scratchDatabase
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let stdout = Pipe()

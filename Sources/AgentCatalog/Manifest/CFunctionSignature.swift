@@ -17,14 +17,18 @@ public struct CFunctionSignature: Sendable, Hashable {
         self.free = free
     }
 
-    /// One argument: taken from the agent's input by `name`.
+    /// One argument: taken from the agent's input by `name`, or by the dotted path `from`.
     public struct Argument: Sendable, Hashable {
         public var name: String
         public var type: CType
+        /// `from`: where the value is, as a dotted path whose first segment is looked up by the
+        /// argument rules (e.g. `blog_content.markdown`); `nil` means the argument's name.
+        public var from: [String]?
 
-        public init(name: String, type: CType) {
+        public init(name: String, type: CType, from: [String]? = nil) {
             self.name = name
             self.type = type
+            self.from = from
         }
     }
 

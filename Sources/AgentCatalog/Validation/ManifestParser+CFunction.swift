@@ -44,14 +44,22 @@ extension ManifestParser {
                 continue
             }
             var inner = FieldReader(file: signature.file, path: path, object: members)
-            inner.rejectUnknownFields(known: ["name", "type"])
+            inner.rejectUnknownFields(known: ["name", "type", "from"])
             let name = inner.string("name", required: true)
             let type = readCType(&inner)
+            let from = inner.string("from", required: false).flatMap { path -> [String]? in
+                let segments = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                guard !segments.contains(where: \.isEmpty) else {
+                    inner.problem("from", "\"\(path)\" is not a dotted path; expected names separated by single dots, e.g. \"blog_content.markdown\"")
+                    return nil
+                }
+                return segments
+            }
             if let name, !names.insert(name).inserted {
                 inner.problem("name", "argument \"\(name)\" is declared twice")
             }
             signature.problems += inner.problems
-            if let name, let type { result.append(CFunctionSignature.Argument(name: name, type: type)) }
+            if let name, let type { result.append(CFunctionSignature.Argument(name: name, type: type, from: from)) }
         }
         return result.count == elements.count ? result : nil
     }

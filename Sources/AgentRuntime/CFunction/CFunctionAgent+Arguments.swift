@@ -56,12 +56,21 @@ extension CFunctionAgent {
     func argumentValue(_ argument: CFunctionSignature.Argument, from input: JSONValue)
         throws(CFunctionCallError) -> CArgumentValue
     {
-        guard let (value, path) = lookUp(argument.name, in: input) else {
+        let segments = argument.from ?? [argument.name]
+        let first = segments[0]
+        guard var (value, path) = lookUp(first, in: input) else {
             throw fault(
                 argument, nil,
-                "is missing: expected a top-level member \"\(argument.name)\" in the input, a member "
-                    + "\"\(argument.name)\" in a dependency's output (inputs.<agent>.\(argument.name)) or "
-                    + "campaign.\(argument.name)")
+                "is missing: expected a top-level member \"\(first)\" in the input, a member "
+                    + "\"\(first)\" in a dependency's output (inputs.<agent>.\(first)) or "
+                    + "campaign.\(first)")
+        }
+        for segment in segments.dropFirst() {
+            guard let member = value[segment] else {
+                throw fault(argument, path, "has no member \"\(segment)\" (from \"\(segments.joined(separator: "."))\"); found \(value.typeDescription)")
+            }
+            value = member
+            path += ".\(segment)"
         }
         let at = path
         switch argument.type {
