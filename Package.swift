@@ -34,8 +34,8 @@ let samplePlugins: [(Product, Target)] = [
 
 /// Code shared by the sample plugins, linked statically into each of them.
 let pluginSupport: [Target] = [
-    // JSON reader/writer, files and dates for the C plugins (symbols prefixed agent_json_/agent_date_).
-    .target(name: "CAgentJSON", path: "Plugins/Support/CAgentJSON"),
+    // JSON reader/writer, files, dates and run/output plumbing for the C plugins (symbols prefixed agent_).
+    .target(name: "CAgentJSON", dependencies: ["AgentPluginABI"], path: "Plugins/Support/CAgentJSON"),
     // Descriptor and entry glue that turns a Swift closure into an agent-v1 plugin.
     .target(name: "AgentPluginKit", dependencies: ["AgentPluginABI"], path: "Plugins/Support/AgentPluginKit"),
     // Text algorithms of the content agents: tokens, sentences, TF-IDF, TextRank, readability, Markdown.

@@ -12,11 +12,11 @@
 #include "agent_plugin.h"
 #include "agent_date.h"
 #include "agent_json.h"
+#include "agent_plugin_support.h"
 #include "ics.h"
 
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -35,17 +35,6 @@ typedef struct cm_state {
     cm_check checks[CM_MAX_CHECKS];
     int check_count;
 } cm_state;
-
-static void cm_fail(agent_output *output, const char *message)
-{
-    size_t n = strlen(message);
-    char *copy = malloc(n + 1);
-    if (!copy) return;
-    memcpy(copy, message, n + 1);
-    output->data = copy;
-    output->length = n;
-    output->plugin_data = copy;
-}
 
 static void cm_add_check(cm_state *st, const char *name, int passed, const char *detail)
 {
@@ -122,7 +111,7 @@ static void cm_social_description(agent_json_buffer *d, const agent_json_value *
 static agent_status cm_error(agent_output *output, agent_json_value *input, const char *message)
 {
     agent_json_free(input);
-    cm_fail(output, message);
+    agent_output_set_error(output, message);
     return AGENT_STATUS_ERROR;
 }
 
@@ -130,12 +119,9 @@ static agent_status cm_run(void *state, const agent_host *host, const char *inpu
                            agent_output *output)
 {
     (void)state;
-    char error[256], message[4400];
-    agent_json_value *input = agent_json_parse(input_json, input_length, error, sizeof error);
-    if (!input || input->type != AGENT_JSON_OBJECT) {
-        snprintf(message, sizeof message, "campaign_manager: input is not a JSON object (%s)", input ? "got another type" : error);
-        return cm_error(output, input, message);
-    }
+    char message[4400];
+    agent_json_value *input = agent_input_parse_object(input_json, input_length, "campaign_manager", output);
+    if (!input) return AGENT_STATUS_ERROR;
     cm_state st;
     memset(&st, 0, sizeof st);
     st.input = input;
@@ -338,27 +324,9 @@ static agent_status cm_run(void *state, const agent_host *host, const char *inpu
     agent_json_buffer_free(&md);
     agent_json_free(input);
 
-    size_t length;
-    char *json = agent_json_buffer_take(&w.buffer, &length);
-    if (!json) {
-        cm_fail(output, "campaign_manager: out of memory while writing the output");
-        return AGENT_STATUS_ERROR;
-    }
-    output->data = json;
-    output->length = length;
-    output->plugin_data = json;
-    return AGENT_STATUS_OK;
-}
-
-static void cm_free_output(void *state, agent_output *output)
-{
-    (void)state;
-    free(output->plugin_data);
-    output->plugin_data = NULL;
-    output->data = NULL;
-    output->length = 0;
+    return agent_output_take_buffer(output, &w.buffer, "campaign_manager");
 }
 
 AGENT_PLUGIN_DEFINE("campaign_manager", "1.0.0",
                     "Schedules the campaign as an iCalendar file and checks that every asset is present", NULL, cm_run,
-                    cm_free_output, NULL)
+                    agent_output_release, NULL)

@@ -10,11 +10,11 @@
  */
 #include "agent_plugin.h"
 #include "agent_json.h"
+#include "agent_plugin_support.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define IMAGE_WIDTH 1200
@@ -134,30 +134,12 @@ static int image_wrap(const char *title, char lines[IMAGE_MAX_LINES][160])
     return lines[0][0] ? count + 1 : 0;
 }
 
-static void image_fail(agent_output *output, const char *message)
-{
-    size_t n = strlen(message);
-    char *copy = malloc(n + 1);
-    if (!copy) return;
-    memcpy(copy, message, n + 1);
-    output->data = copy;
-    output->length = n;
-    output->plugin_data = copy;
-}
-
 static agent_status image_run(void *state, const agent_host *host, const char *input_json, size_t input_length,
                               agent_output *output)
 {
     (void)state;
-    char error[256];
-    agent_json_value *input = agent_json_parse(input_json, input_length, error, sizeof error);
-    if (!input || input->type != AGENT_JSON_OBJECT) {
-        char message[320];
-        snprintf(message, sizeof message, "image: input is not a JSON object (%s)", input ? "got another type" : error);
-        agent_json_free(input);
-        image_fail(output, message);
-        return AGENT_STATUS_ERROR;
-    }
+    agent_json_value *input = agent_input_parse_object(input_json, input_length, "image", output);
+    if (!input) return AGENT_STATUS_ERROR;
     const agent_json_value *campaign = agent_json_get(input, "campaign");
     const agent_json_value *strategy = agent_json_path(input, "inputs.planner.content_strategy");
     const agent_json_value *themes = agent_json_path(input, "inputs.planner.key_themes");
@@ -166,7 +148,7 @@ static agent_status image_run(void *state, const agent_host *host, const char *i
                                           agent_json_string(agent_json_get(campaign, "title"), NULL));
     if (!title) {
         agent_json_free(input);
-        image_fail(output, "image: no title to draw (expected inputs.planner.content_strategy.title or campaign.title)");
+        agent_output_set_error(output, "image: no title to draw (expected inputs.planner.content_strategy.title or campaign.title)");
         return AGENT_STATUS_ERROR;
     }
     const char *audience = agent_json_string(agent_json_get(strategy, "audience"),
@@ -279,7 +261,7 @@ static agent_status image_run(void *state, const agent_host *host, const char *i
             agent_json_buffer_free(&svg);
             agent_json_buffer_free(&alt);
             agent_json_free(input);
-            image_fail(output, message);
+            agent_output_set_error(output, message);
             return AGENT_STATUS_ERROR;
         }
         wrote = 1;
@@ -321,26 +303,8 @@ static agent_status image_run(void *state, const agent_host *host, const char *i
     agent_json_buffer_free(&alt);
     agent_json_free(input);
 
-    size_t length;
-    char *json = agent_json_buffer_take(&w.buffer, &length);
-    if (!json) {
-        image_fail(output, "image: out of memory while writing the output");
-        return AGENT_STATUS_ERROR;
-    }
-    output->data = json;
-    output->length = length;
-    output->plugin_data = json;
-    return AGENT_STATUS_OK;
-}
-
-static void image_free_output(void *state, agent_output *output)
-{
-    (void)state;
-    free(output->plugin_data);
-    output->plugin_data = NULL;
-    output->data = NULL;
-    output->length = 0;
+    return agent_output_take_buffer(output, &w.buffer, "image");
 }
 
 AGENT_PLUGIN_DEFINE("image", "1.0.0", "Draws a deterministic SVG cover image with alt text from the campaign", NULL,
-                    image_run, image_free_output, NULL)
+                    image_run, agent_output_release, NULL)

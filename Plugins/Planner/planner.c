@@ -11,6 +11,7 @@
 #include "agent_plugin.h"
 #include "agent_date.h"
 #include "agent_json.h"
+#include "agent_plugin_support.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -174,37 +175,19 @@ typedef struct planner_section {
 
 static int planner_round10(double x) { return (int)((x + 5.0) / 10.0) * 10; }
 
-static void planner_fail(agent_output *output, const char *message)
-{
-    size_t n = strlen(message);
-    char *copy = malloc(n + 1);
-    if (!copy) return;
-    memcpy(copy, message, n + 1);
-    output->data = copy;
-    output->length = n;
-    output->plugin_data = copy;
-}
-
 static agent_status planner_run(void *state, const agent_host *host, const char *input_json, size_t input_length,
                                 agent_output *output)
 {
     (void)state;
-    char error[256];
-    agent_json_value *input = agent_json_parse(input_json, input_length, error, sizeof error);
-    if (!input || input->type != AGENT_JSON_OBJECT) {
-        char message[320];
-        snprintf(message, sizeof message, "planner: input is not a JSON object (%s)", input ? "got another type" : error);
-        agent_json_free(input);
-        planner_fail(output, message);
-        return AGENT_STATUS_ERROR;
-    }
+    agent_json_value *input = agent_input_parse_object(input_json, input_length, "planner", output);
+    if (!input) return AGENT_STATUS_ERROR;
     const agent_json_value *campaign = agent_json_get(input, "campaign");
     const agent_json_value *keywords = agent_json_get(campaign, "keywords");
     const char *title = agent_json_string(agent_json_get(campaign, "title"), NULL);
     const char *brief = agent_json_string(agent_json_get(campaign, "brief"), "");
     if (!title && !brief[0] && agent_json_count(keywords) == 0) {
         agent_json_free(input);
-        planner_fail(output, "planner: campaign has no title, brief or keywords; at least one is needed to plan");
+        agent_output_set_error(output, "planner: campaign has no title, brief or keywords; at least one is needed to plan");
         return AGENT_STATUS_ERROR;
     }
     if (!title) title = agent_json_string(agent_json_at(keywords, 0), "Untitled campaign");
@@ -218,7 +201,7 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
         snprintf(message, sizeof message, "planner: campaign.start_date \"%.40s\" is not a valid date of the form YYYY-MM-DD",
                  start_text);
         agent_json_free(input);
-        planner_fail(output, message);
+        agent_output_set_error(output, message);
         return AGENT_STATUS_ERROR;
     }
     int total_words = (int)agent_json_number(agent_json_get(campaign, "word_count"), PLANNER_DEFAULT_WORDS);
@@ -396,7 +379,7 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
             agent_json_buffer_free(&md);
             agent_json_buffer_free(&w.buffer);
             agent_json_free(input);
-            planner_fail(output, message);
+            agent_output_set_error(output, message);
             return AGENT_STATUS_ERROR;
         }
         agent_json_buffer_free(&md);
@@ -409,27 +392,10 @@ static agent_status planner_run(void *state, const agent_host *host, const char 
     agent_json_end_object(&w);
     agent_json_free(input);
 
-    size_t length;
-    char *json = agent_json_buffer_take(&w.buffer, &length);
-    if (!json) {
-        planner_fail(output, "planner: out of memory while writing the output");
-        return AGENT_STATUS_ERROR;
-    }
-    output->data = json;
-    output->length = length;
-    output->plugin_data = json;
+    if (agent_output_take_buffer(output, &w.buffer, "planner") != AGENT_STATUS_OK) return AGENT_STATUS_ERROR;
     if (host && host->progress) host->progress(host, 1.0, "plan ready");
     return AGENT_STATUS_OK;
 }
 
-static void planner_free_output(void *state, agent_output *output)
-{
-    (void)state;
-    free(output->plugin_data);
-    output->plugin_data = NULL;
-    output->data = NULL;
-    output->length = 0;
-}
-
 AGENT_PLUGIN_DEFINE("planner", "1.0.0", "Plans the content strategy, outline and calendar from the campaign brief", NULL,
-                    planner_run, planner_free_output, NULL)
+                    planner_run, agent_output_release, NULL)
