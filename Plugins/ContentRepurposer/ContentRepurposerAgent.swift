@@ -9,17 +9,13 @@ private let repurposerPlugin = AgentPlugin(
     slot: 0, name: "content_repurposer", version: "1.0.0",
     description: "Repurposes the article as an email-safe HTML newsletter, a slide outline and a short summary"
 ) { context in
-    let edited = context.output("edited_content", preferring: ["editor"]) as? [String: Any]
-    let draft = context.output("blog_content", preferring: ["writer", "writer_lite"]) as? [String: Any]
-    guard let markdown = JSON.string(edited?["markdown"]) ?? JSON.string(draft?["markdown"]) else {
+    let article = context.articleOutputs
+    guard let markdown = article.markdown else {
         throw agentError("content_repurposer: no article among the inputs (expected inputs.editor.edited_content.markdown)")
     }
     let seo = context.output("optimized_content", preferring: ["seo"]) as? [String: Any]
-    let title = JSON.string(edited?["title"]) ?? JSON.string(draft?["title"]) ?? JSON.string(context.campaign["title"])
-        ?? "Untitled"
-    let site = (JSON.string(context.campaign["site_url"]) ?? "https://example.com")
-        .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-    let url = JSON.string(seo?["url"]) ?? "\(site)/blog/\(Markup.slugify(title))"
+    let title = article.title ?? JSON.string(context.campaign["title"]) ?? "Untitled"
+    let url = JSON.string(seo?["url"]) ?? context.blogURL(slug: Markup.slugify(title))
     let doc = ArticleDocument(markdown: markdown, title: title)
     let summary = doc.summary(maxWords: 80)
     let slides = doc.slides(audience: JSON.string(context.campaign["audience"]))

@@ -10,20 +10,19 @@ private let seoPlugin = AgentPlugin(
     slot: 0, name: "seo", version: "1.0.0",
     description: "Optimizes the article for search: title, meta description, slug, keywords, headings, links"
 ) { context in
-    let edited = context.output("edited_content", preferring: ["editor"]) as? [String: Any]
-    let draft = context.output("blog_content", preferring: ["writer", "writer_lite"]) as? [String: Any]
-    guard let markdown = JSON.string(edited?["markdown"]) ?? JSON.string(draft?["markdown"]) else {
+    let outputs = context.articleOutputs
+    guard let markdown = outputs.markdown else {
         throw agentError(
             "seo: no article among the inputs (expected inputs.editor.edited_content.markdown or inputs.writer.blog_content.markdown)"
         )
     }
     let article = Article(markdown: markdown)
-    let title = JSON.string(edited?["title"]) ?? JSON.string(draft?["title"]) ?? article.h1 ?? JSON.string(context.campaign["title"]) ?? "Untitled"
+    let title = outputs.title ?? article.h1 ?? JSON.string(context.campaign["title"]) ?? "Untitled"
     var keywords = JSON.strings(context.campaign["keywords"]).map { $0.lowercased() }
     if keywords.isEmpty { keywords = Array(TFIDF(documents: [article.plain]).keywords(limit: 3).map(\.term)) }
     let optimizer = SEOOptimizer(
         article: article, title: title, keywords: keywords, campaign: context.campaign,
-        usedEditedVersion: edited != nil)
+        usedEditedVersion: outputs.edited != nil)
     let result = optimizer.run()
     var artifacts: [String] = []
     artifacts += try context.writeArtifact("article.md", result.markdown)

@@ -97,10 +97,7 @@ struct SEOOptimizer {
         return out
     }
 
-    private func url(slug: String) -> String {
-        let site = (JSON.string(campaign["site_url"]) ?? "https://example.com").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        return "\(site)/blog/\(slug)"
-    }
+    private func url(slug: String) -> String { AgentContext.blogURL(slug: slug, campaign: campaign) }
 
     // MARK: - Analysis
 

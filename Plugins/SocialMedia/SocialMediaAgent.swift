@@ -10,18 +10,16 @@ private let socialPlugin = AgentPlugin(
     description: "Writes platform posts within their limits, hashtags and a thread from the article's key points"
 ) { context in
     let seo = context.output("optimized_content", preferring: ["seo"]) as? [String: Any]
-    let edited = context.output("edited_content", preferring: ["editor"]) as? [String: Any]
-    let draft = context.output("blog_content", preferring: ["writer", "writer_lite"]) as? [String: Any]
-    guard let markdown = JSON.string(edited?["markdown"]) ?? JSON.string(seo?["markdown"]) ?? JSON.string(draft?["markdown"])
+    let article = context.articleOutputs
+    let edited = article.edited
+    guard let markdown = JSON.string(edited?["markdown"]) ?? JSON.string(seo?["markdown"]) ?? JSON.string(article.draft?["markdown"])
     else {
         throw agentError("social_media: no article among the inputs (expected inputs.editor.edited_content.markdown)")
     }
     let title = JSON.string(seo?["seo_title"]) ?? JSON.string(edited?["title"]) ?? JSON.string(context.campaign["title"])
         ?? "New article"
     let slug = JSON.string(seo?["slug"]) ?? Markup.slugify(title)
-    let site = (JSON.string(context.campaign["site_url"]) ?? "https://example.com")
-        .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-    let url = JSON.string(seo?["url"]) ?? "\(site)/blog/\(slug)"
+    let url = JSON.string(seo?["url"]) ?? context.blogURL(slug: slug)
     let summary = JSON.string(seo?["meta_description"]) ?? ""
     var keywords = JSON.strings(context.campaign["keywords"])
     if keywords.isEmpty { keywords = JSON.strings(seo?["keywords"]) }
