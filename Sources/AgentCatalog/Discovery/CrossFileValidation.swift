@@ -2,21 +2,7 @@
 enum CrossFileValidation {
     /// The manifests with the first of each name kept; a problem for every later duplicate.
     static func uniqueAgents(_ manifests: [Manifest], problems: inout [ManifestProblem]) -> [Manifest] {
-        var firstFile: [String: String] = [:]
-        var kept: [Manifest] = []
-        kept.reserveCapacity(manifests.count)
-        for manifest in manifests {
-            if let first = firstFile[manifest.name] {
-                problems.append(
-                    .invalid(
-                        manifest.source.file, "name",
-                        "agent \"\(manifest.name)\" is already defined in \(first); this file is ignored"))
-            } else {
-                firstFile[manifest.name] = manifest.source.file
-                kept.append(manifest)
-            }
-        }
-        return kept
+        firstOfEach(manifests, key: \.name, source: \.source, field: "name", noun: "agent", problems: &problems)
     }
 
     /// A problem for every hard or soft dependency nobody satisfies and every unknown alternative.
@@ -62,17 +48,29 @@ enum CrossFileValidation {
 
     /// The templates with the first of each campaign type kept; a problem for every duplicate.
     static func uniqueTemplates(_ templates: [WorkflowTemplate], problems: inout [ManifestProblem]) -> [WorkflowTemplate] {
+        firstOfEach(
+            templates, key: \.campaignType, source: \.source, field: "campaign_type", noun: "campaign type",
+            problems: &problems)
+    }
+
+    /// The items with the first of each `key` kept; for every later one a problem on `field` of
+    /// its file: `<noun> "<key>" is already defined in <first file>; this file is ignored`.
+    private static func firstOfEach<Item>(
+        _ items: [Item], key: KeyPath<Item, String>, source: KeyPath<Item, ManifestSource>, field: String,
+        noun: String, problems: inout [ManifestProblem]
+    ) -> [Item] {
         var firstFile: [String: String] = [:]
-        var kept: [WorkflowTemplate] = []
-        for template in templates {
-            if let first = firstFile[template.campaignType] {
+        var kept: [Item] = []
+        kept.reserveCapacity(items.count)
+        for item in items {
+            let name = item[keyPath: key]
+            let file = item[keyPath: source].file
+            if let first = firstFile[name] {
                 problems.append(
-                    .invalid(
-                        template.source.file, "campaign_type",
-                        "campaign type \"\(template.campaignType)\" is already defined in \(first); this file is ignored"))
+                    .invalid(file, field, "\(noun) \"\(name)\" is already defined in \(first); this file is ignored"))
             } else {
-                firstFile[template.campaignType] = template.source.file
-                kept.append(template)
+                firstFile[name] = file
+                kept.append(item)
             }
         }
         return kept

@@ -84,6 +84,14 @@ struct FieldReader {
         return exact
     }
 
+    /// Reads the required format version `key` (an integer >= 0) and records an
+    /// unsupported-version problem when it is not `supported`.
+    mutating func requireVersion(_ key: String, supported: Int) {
+        if let version = integer(key, required: true, minimum: 0), version != supported {
+            problems.append(.unsupportedVersion(file, key, found: Int64(version), supported: supported))
+        }
+    }
+
     /// A finite number `> 0`.
     mutating func positiveNumber(_ key: String) -> Double? {
         let expected = "a number > 0 (seconds)"

@@ -15,22 +15,14 @@ extension ManifestParser {
     public static func parseTemplate(
         _ bytes: [UInt8], file: String, order: Int
     ) -> (template: WorkflowTemplate?, problems: [ManifestProblem]) {
-        let root: JSONValue
-        do {
-            root = try JSONValue(parsing: bytes)
-        } catch {
-            return (nil, [.malformedJSON(file, error)])
+        readObjectFile(bytes, file: file) { reader in
+            readTemplate(&reader, source: ManifestSource(file: file, order: order))
         }
-        guard let object = root.objectValue else { return (nil, [.notAnObject(file, found: root)]) }
-        var reader = FieldReader(file: file, object: object)
+    }
+
+    private static func readTemplate(_ reader: inout FieldReader, source: ManifestSource) -> WorkflowTemplate? {
         reader.rejectUnknownFields(known: templateFields)
-        if let version = reader.integer("template_version", required: true, minimum: 0),
-            version != WorkflowTemplate.supportedVersion
-        {
-            reader.problems.append(
-                .unsupportedVersion(
-                    file, "template_version", found: Int64(version), supported: WorkflowTemplate.supportedVersion))
-        }
+        reader.requireVersion("template_version", supported: WorkflowTemplate.supportedVersion)
         let campaignType = reader.string("campaign_type", required: true) ?? ""
         if !campaignType.isEmpty && !isValidName(campaignType) {
             reader.problem("campaign_type", "expected lowercase letters, digits, '_', '.' or '-', found \"\(campaignType)\"")
@@ -48,10 +40,10 @@ extension ManifestParser {
             }
         }
         let includeImages = reader.strings("include_images") ?? []
-        guard reader.problems.isEmpty else { return (nil, reader.problems) }
+        guard reader.problems.isEmpty else { return nil }
         let template = WorkflowTemplate(
             campaignType: campaignType, description: description, requiredCapabilities: required,
-            contentTypes: contentTypes, includeImages: includeImages, source: ManifestSource(file: file, order: order))
-        return (template, [])
+            contentTypes: contentTypes, includeImages: includeImages, source: source)
+        return template
     }
 }

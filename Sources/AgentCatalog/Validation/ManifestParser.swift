@@ -29,6 +29,18 @@ public enum ManifestParser {
     public static func parseManifest(
         _ bytes: [UInt8], file: String, order: Int
     ) -> (manifest: Manifest?, problems: [ManifestProblem]) {
+        readObjectFile(bytes, file: file) { reader in
+            readManifest(&reader, source: ManifestSource(file: file, order: order))
+        }
+    }
+
+    /// Reads `bytes` as one JSON object and hands a field reader over it to `read`.
+    ///
+    /// - Returns: what `read` built when no problem was found; otherwise nil and every problem
+    ///   (bytes that are not JSON, or not an object, give exactly one).
+    static func readObjectFile<Value>(
+        _ bytes: [UInt8], file: String, _ read: (inout FieldReader) -> Value?
+    ) -> (Value?, [ManifestProblem]) {
         let root: JSONValue
         do {
             root = try JSONValue(parsing: bytes)
@@ -37,8 +49,8 @@ public enum ManifestParser {
         }
         guard let object = root.objectValue else { return (nil, [.notAnObject(file, found: root)]) }
         var reader = FieldReader(file: file, object: object)
-        let manifest = readManifest(&reader, source: ManifestSource(file: file, order: order))
-        return reader.problems.isEmpty ? (manifest, []) : (nil, reader.problems)
+        let value = read(&reader)
+        return reader.problems.isEmpty ? (value, []) : (nil, reader.problems)
     }
 }
 
@@ -47,13 +59,7 @@ public enum ManifestParser {
 extension ManifestParser {
     private static func readManifest(_ reader: inout FieldReader, source: ManifestSource) -> Manifest {
         reader.rejectUnknownFields(known: manifestFields)
-        if let version = reader.integer("manifest_version", required: true, minimum: 0),
-            version != Manifest.supportedVersion
-        {
-            reader.problems.append(
-                .unsupportedVersion(
-                    reader.file, "manifest_version", found: Int64(version), supported: Manifest.supportedVersion))
-        }
+        reader.requireVersion("manifest_version", supported: Manifest.supportedVersion)
         let name = reader.string("name", required: true) ?? ""
         if !name.isEmpty && !isValidName(name) {
             reader.problem("name", "expected lowercase letters, digits, '_', '.' or '-' ([a-z0-9_][a-z0-9_.-]*), found \"\(name)\"")
