@@ -21,6 +21,15 @@ import Testing
             ["agents", "validate", "--load", "--manifests", folder, "--plugins", AgentHostProcess.buildFolder])
     }
 
+    /// Runs `invoke <name>` (with `--input` when given) against a fresh manifest for `library`.
+    private func invoke(_ name: String, library: String, input: String? = nil) throws -> AgentHostProcess.Result {
+        let folder = try manifestFolder(name: name, library: library)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var arguments = ["invoke", name, "--manifests", folder, "--plugins", AgentHostProcess.buildFolder]
+        if let input { arguments += ["--input", input] }
+        return try AgentHostProcess.run(arguments)
+    }
+
     @Test(arguments: [
         ("noentry", "libTestNoEntryAgent.so", "does not export the entry symbol 'agent_plugin_entry'"),
         ("future", "libTestFutureAbiAgent.so", "ABI 99"),
@@ -66,31 +75,20 @@ import Testing
     }
 
     @Test func invokeOfABrokenLibraryExits2WithTheMessage() throws {
-        let folder = try manifestFolder(name: "future", library: "libTestFutureAbiAgent.so")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try AgentHostProcess.run(
-            ["invoke", "future", "--manifests", folder, "--plugins", AgentHostProcess.buildFolder])
+        let result = try invoke("future", library: "libTestFutureAbiAgent.so")
         #expect(result.status == 2)
         #expect(result.stderr.contains("agent 'future': "), "\(result.stderr)")
         #expect(result.stderr.contains("ABI 99"), "\(result.stderr)")
     }
 
     @Test func aFailingAgentMakesInvokeExit1() throws {
-        let folder = try manifestFolder(name: "echo", library: "libTestEchoAgent.so")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try AgentHostProcess.run(
-            ["invoke", "echo", "--manifests", folder, "--plugins", AgentHostProcess.buildFolder,
-             "--input", #"{"mode": "fail"}"#])
+        let result = try invoke("echo", library: "libTestEchoAgent.so", input: #"{"mode": "fail"}"#)
         #expect(result.status == 1)
         #expect(result.stderr.contains("echo failed on request"), "\(result.stderr)")
     }
 
     @Test func malformedPluginOutputIsAClearFailure() throws {
-        let folder = try manifestFolder(name: "echo", library: "libTestEchoAgent.so")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let result = try AgentHostProcess.run(
-            ["invoke", "echo", "--manifests", folder, "--plugins", AgentHostProcess.buildFolder,
-             "--input", #"{"mode": "malformed"}"#])
+        let result = try invoke("echo", library: "libTestEchoAgent.so", input: #"{"mode": "malformed"}"#)
         #expect(result.status == 1)
         #expect(result.stderr.contains("returned malformed JSON"), "\(result.stderr)")
     }
