@@ -28,7 +28,8 @@ import WorkflowStore
     /// before the workflow was stored, or after it ended).
     @discardableResult
     private func resumeAndCheck(
-        _ fixture: StoreFixture, _ id: String, reference: [String: JSONObject], sourceLocation: SourceLocation = #_sourceLocation
+        _ fixture: StoreFixture, _ id: String, reference: [String: JSONObject],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> Set<String>? {
         try fixture.closeCutLine()
         let store = try fixture.openStore()
@@ -53,9 +54,13 @@ import WorkflowStore
         for invocation in resumed { counts[invocation.agent, default: 0] += 1 }
         let expected = Dictionary(
             uniqueKeysWithValues: StoreFixture.agents.filter { !committed.contains($0) }.map { ($0, 1) })
-        #expect(counts == expected, "\(id): committed before the kill \(committed.sorted())", sourceLocation: sourceLocation)
+        #expect(
+            counts == expected, "\(id): committed before the kill \(committed.sorted())", sourceLocation: sourceLocation
+        )
         for agent in committed {
-            #expect(before.contains { $0.agent == agent }, "\(agent) committed without running", sourceLocation: sourceLocation)
+            #expect(
+                before.contains { $0.agent == agent }, "\(agent) committed without running",
+                sourceLocation: sourceLocation)
         }
 
         // One completed attempt per agent, the same outputs as the run that was never killed.

@@ -9,7 +9,9 @@ import WorkflowStore
     @Test func runRecordsTheWorkflowAndStatusShowsIt() throws {
         let fixture = try StoreFixture(sleepMilliseconds: 10)
         defer { fixture.remove() }
-        let run = try fixture.agenthost(["run", fixture.request, "--id", "wf-one", "--json", "--out", fixture.folder + "/runs"])
+        let run = try fixture.agenthost([
+            "run", fixture.request, "--id", "wf-one", "--json", "--out", fixture.folder + "/runs",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
         let events = try run.stdout.split(separator: "\n").map { try parseJSON(String($0)) }
         #expect(events.last?["type"] == "workflow.completed")
@@ -45,10 +47,11 @@ import WorkflowStore
         let run = try fixture.run(id: "wf-summary")
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n").suffix(3).map(String.init)
-        #expect(lines == [
-            "workflow id: wf-summary", "details: agenthost status wf-summary --db \(fixture.database)",
-            "artifacts: \(fixture.folder)/runs/wf-summary",
-        ])
+        #expect(
+            lines == [
+                "workflow id: wf-summary", "details: agenthost status wf-summary --db \(fixture.database)",
+                "artifacts: \(fixture.folder)/runs/wf-summary",
+            ])
     }
 
     @Test func historyListsRunsNewestFirstAndAnalyticsComparesEstimates() throws {
@@ -72,7 +75,10 @@ import WorkflowStore
         let analytics = try parseJSON(result.stdout)
         let agents = analytics["agents"]?.arrayValue ?? []
         #expect(Set(agents.compactMap { $0["agent"]?.stringValue }) == Set(StoreFixture.agents))
-        #expect(agents.allSatisfy { $0["estimated_seconds"]?.doubleValue != nil && $0["actual_seconds"]?.doubleValue != nil })
+        #expect(
+            agents.allSatisfy {
+                $0["estimated_seconds"]?.doubleValue != nil && $0["actual_seconds"]?.doubleValue != nil
+            })
         #expect((analytics["actual_seconds"]?.doubleValue ?? 0) > 0)
         #expect(analytics["estimated_seconds"]?.doubleValue != nil)
         let path = analytics["critical_path"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -103,9 +109,10 @@ import WorkflowStore
         let fixture = try StoreFixture(sleepMilliseconds: 1)
         defer { fixture.remove() }
         #expect(try fixture.run(id: "wf-known").status == 0)
-        for command in [["status", "wf-nope"], ["analytics", "wf-nope"], ["cancel", "wf-nope"], ["resume", "wf-nope"],
-            ["report", "wf-nope", "--html", fixture.folder + "/x.html"]]
-        {
+        for command in [
+            ["status", "wf-nope"], ["analytics", "wf-nope"], ["cancel", "wf-nope"], ["resume", "wf-nope"],
+            ["report", "wf-nope", "--html", fixture.folder + "/x.html"],
+        ] {
             let result = try fixture.agenthost(command)
             #expect(result.status == 2, "\(command)")
             #expect(result.stderr.contains("no workflow with id wf-nope"), "\(command): \(result.stderr)")
@@ -115,15 +122,18 @@ import WorkflowStore
         #expect(resume.stderr.contains("wf-known is completed"))
 
         let garbage = fixture.folder + "/not-a-db.sqlite"
-        try String(repeating: "not sqlite at all\n", count: 300).write(toFile: garbage, atomically: true, encoding: .utf8)
+        try String(repeating: "not sqlite at all\n", count: 300).write(
+            toFile: garbage, atomically: true, encoding: .utf8)
         for command in [["status"], ["history"], ["run", fixture.request]] {
             let result = try AgentHostProcess.run(
-                command + ["--db", garbage] + (command[0] == "run" ? ["--manifests", fixture.folder + "/manifests"] : []),
+                command + ["--db", garbage]
+                    + (command[0] == "run" ? ["--manifests", fixture.folder + "/manifests"] : []),
                 in: fixture.folder)
             #expect(result.status == 2, "\(command)")
             #expect(result.stderr.contains("not-a-db.sqlite is not an SQLite database"), "\(command): \(result.stderr)")
         }
-        let missing = try AgentHostProcess.run(["status", "--db", fixture.folder + "/absent.sqlite"], in: fixture.folder)
+        let missing = try AgentHostProcess.run(
+            ["status", "--db", fixture.folder + "/absent.sqlite"], in: fixture.folder)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no store at"))
         #expect(!FileManager.default.fileExists(atPath: fixture.folder + "/absent.sqlite"))

@@ -38,14 +38,17 @@ struct StoreFixture {
                     "sleep_ms": .integer(Int64(sleepMilliseconds)), "record": .string(records), "echo_inputs": true,
                 ],
             ]
-            try manifest.compactText.write(toFile: folder + "/manifests/\(name).json", atomically: true, encoding: .utf8)
+            try manifest.compactText.write(
+                toFile: folder + "/manifests/\(name).json", atomically: true, encoding: .utf8)
         }
         let requestJSON: JSONValue = ["goal": ["agents": ["crashy"]], "campaign": ["title": .string(title)]]
         try requestJSON.compactText.write(toFile: request, atomically: true, encoding: .utf8)
     }
 
     /// `--manifests`, `--plugins` and `--db` for this fixture.
-    var options: [String] { ["--manifests", folder + "/manifests", "--plugins", AgentHostProcess.buildFolder, "--db", database] }
+    var options: [String] {
+        ["--manifests", folder + "/manifests", "--plugins", AgentHostProcess.buildFolder, "--db", database]
+    }
 
     /// Runs `agenthost arguments...` in the fixture's folder with `--db`, and for commands that
     /// read manifests (run, resume, plan) the fixture's `--manifests` and `--plugins`.

@@ -58,7 +58,7 @@ struct StoreOptions: ParsableArguments {
     func attempt<T>(_ body: () throws(StoreError) -> T) throws -> T {
         do {
             return try body()
-        } catch where error.code == .unknownWorkflow {
+        } catch  where error.code == .unknownWorkflow {
             throw HostExit.failure(StoreError(code: error.code, message: "\(error.message) (\(path))"))
         } catch {
             throw HostExit.failure(error)

@@ -38,12 +38,15 @@ enum WorkflowTables {
 
     /// `status ID`: the workflow's header, a line per agent and the counts.
     static func status(_ status: WorkflowStatus) -> String {
-        var header = "workflow \(status.workflowId): \(status.state.rawValue), \(percent(status.progressPercentage)) done"
+        var header =
+            "workflow \(status.workflowId): \(status.state.rawValue), \(percent(status.progressPercentage)) done"
         if let strategy = status.strategy { header += ", strategy \(strategy)" }
         header += "\n"
         if let started = status.startedAt {
             header += "started \(date(started))"
-            if let end = status.finishedAt ?? status.lastTimestamp { header += ", elapsed \(RunView.seconds(end - started))" }
+            if let end = status.finishedAt ?? status.lastTimestamp {
+                header += ", elapsed \(RunView.seconds(end - started))"
+            }
             if let estimate = status.estimatedSeconds { header += ", estimated \(RunView.seconds(estimate))" }
             if !status.state.isFinished, let eta = status.etaSeconds { header += ", ETA \(RunView.seconds(eta))" }
             header += "\n"

@@ -105,7 +105,8 @@ public final class WorkflowHost: Sendable {
         default:
             throw StoreError(
                 code: .finished,
-                message: "workflow \(workflowId) is \(state.rawValue); only a paused or interrupted workflow can be resumed")
+                message:
+                    "workflow \(workflowId) is \(state.rawValue); only a paused or interrupted workflow can be resumed")
         }
     }
 

@@ -64,7 +64,10 @@ extension SQLiteStore {
         let effective = effectiveState(status.state, heartbeat: heartbeat, hostPid: hostPid, now: now)
         if effective == .interrupted && status.state != .interrupted {
             status.state = .interrupted
-            status.message = Self.hostIsGone(hostPid) ? "its host (pid \(hostPid ?? 0)) has exited; `agenthost resume \(workflowId)` finishes it" : "no heartbeat from the host since \(heartbeat.map { "\(Int(now - $0)) s" } ?? "the start"); `agenthost resume \(workflowId)` finishes it"
+            status.message =
+                Self.hostIsGone(hostPid)
+                ? "its host (pid \(hostPid ?? 0)) has exited; `agenthost resume \(workflowId)` finishes it"
+                : "no heartbeat from the host since \(heartbeat.map { "\(Int(now - $0)) s" } ?? "the start"); `agenthost resume \(workflowId)` finishes it"
             for name in status.order where status.agents[name]?.state == .running { status.agents[name]?.state = .waiting }
         }
         return status
