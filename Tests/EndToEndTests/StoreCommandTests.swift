@@ -178,6 +178,10 @@ import WorkflowStore
             events.contains { $0.type == .agentStarted }
         }
         #expect(started)
+        // Another process reads the running workflow while its host writes.
+        let live = try parseJSON(try fixture.agenthost(["status", "wf-cancel", "--json"]).stdout)
+        #expect(live["state"] == "running")
+        #expect(live["agents_status"]?["running"]?.arrayValue?.isEmpty == false)
         let result = try fixture.agenthost(["cancel", "wf-cancel"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("cancel requested"))
