@@ -154,7 +154,7 @@ let package = Package(
         // Runs every sample agent through a small dlopen harness; no host modules.
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
         // Runs the built `agenthost` binary and real plugin libraries.
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"]),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [

@@ -16,6 +16,12 @@ struct AgentHost: AsyncParsableCommand {
             Invoke.self,
             Plan.self,
             Run.self,
+            Status.self,
+            History.self,
+            Analytics.self,
+            Report.self,
+            Cancel.self,
+            Resume.self,
             Serve.self,
             Worker.self,
         ]

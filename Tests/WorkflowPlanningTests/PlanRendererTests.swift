@@ -12,9 +12,9 @@ import Testing
 
     @Test func tableShowsOrderTimingAndTotals() {
         let lines = PlanRenderer.table(plan).split(separator: "\n").map(String.init)
-        #expect(lines[0] == "#  agent         group  start  slack  estimate  critical")
-        #expect(lines.contains("1  planner           0    0 s    0 s     120 s         *"))
-        #expect(lines.contains("3  image             1  120 s  630 s     240 s"))
+        #expect(lines[0] == "#  agent         group  start  slack  estimate  critical  source")
+        #expect(lines.contains("1  planner           0    0 s    0 s     120 s         *  manifest"))
+        #expect(lines.contains("3  image             1  120 s  630 s     240 s            manifest"))
         #expect(lines.contains("estimated duration: 990 s"))
         #expect(lines.contains("critical path: planner -> researcher -> writer -> editor -> seo -> social_media = 990 s"))
         #expect(lines.contains("total work: 1230 s in 7 agents, 6 groups"))

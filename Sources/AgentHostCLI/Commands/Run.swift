@@ -2,9 +2,11 @@ import AgentCatalog
 import AgentRuntime
 import ArgumentParser
 import Foundation
+import HostProtocol
 import Logging
 import WorkflowExecution
 import WorkflowPlanning
+import WorkflowStore
 
 extension AgentHost {
     /// `agenthost run REQUEST`: plan a request and execute it, showing progress.
@@ -14,12 +16,16 @@ extension AgentHost {
             discussion: """
                 REQUEST is a JSON file (see Examples/). In a terminal a live view shows each running \
                 agent; otherwise one line per event is printed; --json prints one JSON event per \
-                line. Ctrl-C cancels the workflow. Exit 0 when it completed, 1 when it failed or was \
-                cancelled, 2 when the request or the manifests are wrong.
+                line. Ctrl-C cancels the workflow. The run is recorded in the store (--db, AGENTHOST_DB \
+                or .agenthost/state.sqlite; --no-store to keep it in memory): `agenthost status ID` \
+                follows it from another terminal, `agenthost resume ID` finishes it if this process \
+                dies. Exit 0 when it completed, 1 when it failed or was cancelled, 2 when the request, \
+                the manifests or the store are wrong.
                 """
         )
 
         @OptionGroup var host: HostOptions
+        @OptionGroup var store: StoreOptions
         @Argument(help: "The request file (JSON).") var request: String
         @Option(help: "Override the request's strategy: sequential, parallel or adaptive.") var strategy: String?
         @Option(help: "Override the request's recovery: skip, retry_alternative, replan or abort.") var recovery:
@@ -34,35 +40,51 @@ extension AgentHost {
             let workflowRequest = try readRequest()
             let discovery = host.discover()
             warnAboutProblems(discovery)
-            let planner = Planner(catalog: discovery.catalog)
+            let store = try self.store.openForWriting()
+            let logger = host.makeLogger()
+            let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
+            defer { runner.shutdown() }
+            let workflows = WorkflowHost(
+                store: store, runner: runner, options: ExecutorOptions(artifactsRoot: absolutePath(out)),
+                logger: logger)
+            defer { workflows.stopPolling() }
             let plan: ExecutionPlan
             do throws(PlanningError) {
-                plan = try planner.plan(workflowRequest)
+                plan = try Planner(catalog: discovery.catalog, estimates: workflows.estimates()).plan(workflowRequest)
             } catch {
                 reportError("\(request): \(error.message)")
                 throw HostExit.inputError
             }
-            let logger = host.makeLogger()
-            let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
-            defer { runner.shutdown() }
-            let options = ExecutorOptions(
-                artifactsRoot: absolutePath(out),
-                baseDirectory: (absolutePath(request) as NSString).deletingLastPathComponent)
-            let executor = WorkflowExecutor(
-                catalog: discovery.catalog, runner: runner, recorder: makeRecorder(), planner: planner,
-                options: options, logger: logger)
             let workflowId = id ?? "wf-\(Int(Date().timeIntervalSince1970))-\(getpid())"
-            let handle = executor.start(plan: plan, workflowId: workflowId)
+            let handle: WorkflowHandle
+            do {
+                handle = try workflows.start(
+                    plan: plan, workflowId: workflowId, catalog: discovery.catalog, requestFile: absolutePath(request),
+                    baseDirectory: RequestFile.baseDirectory(of: request))
+            } catch {
+                throw HostExit.failure(error)
+            }
+            try Self.follow(
+                handle, json: json, statusCommand: self.store.statusCommand(workflowId, recorded: store != nil),
+                artifacts: workflows.artifactsDirectory(for: workflowId))
+        }
+
+        /// Shows `handle`'s run until it ends (live view, plain lines or JSON), then the summary;
+        /// Ctrl-C cancels it. Throws exit 1 unless it completed.
+        /// - Parameter statusCommand: the command that shows the workflow later (nil when not recorded).
+        static func follow(_ handle: WorkflowHandle, json: Bool, statusCommand: String?, artifacts: String) throws {
             let interrupt = cancelOnInterrupt(handle)
             let view = RunView(mode: json ? .json : isatty(STDOUT_FILENO) == 1 ? .live : .plain, handle: handle)
             let status = handle.wait()
             interrupt.cancel()
             view.finish(status)
+            if !json {
+                let details = statusCommand ?? "not recorded (--no-store)"
+                FileHandle.standardOutput.write(
+                    Data("workflow id: \(status.workflowId)\ndetails: \(details)\nartifacts: \(artifacts)\n".utf8))
+            }
             if status.state != .completed { throw HostExit.workflowFailed }
         }
-
-        /// The recorder events go to; the store replaces this one function.
-        private func makeRecorder() -> any WorkflowRecorder { InMemoryRecorder() }
 
         /// The request file with the command-line overrides applied.
         private func readRequest() throws -> WorkflowRequest {
@@ -105,7 +127,7 @@ extension AgentHost {
         }
 
         /// Ctrl-C cancels the workflow (a second one kills the host as usual).
-        private func cancelOnInterrupt(_ handle: WorkflowHandle) -> DispatchSourceSignal {
+        private static func cancelOnInterrupt(_ handle: WorkflowHandle) -> DispatchSourceSignal {
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             source.setEventHandler {

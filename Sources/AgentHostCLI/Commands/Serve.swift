@@ -19,14 +19,7 @@ extension AgentHost {
 
         @OptionGroup var host: HostOptions
 
-        @Option(
-            name: .customLong("db"),
-            help: ArgumentHelp(
-                "The SQLite store (default .agenthost/state.sqlite, or AGENTHOST_DB).", valueName: "path"))
-        var database: String?
-
-        @Flag(name: .customLong("no-store"), help: "Keep workflows in memory only, for this session.")
-        var noStore = false
+        @OptionGroup var store: StoreOptions
 
         @Option(
             name: .customLong("max-line-bytes"),
@@ -48,15 +41,7 @@ extension AgentHost {
                 throw HostExit.inputError
             }
             let logger = host.makeLogger("agenthost.serve")
-            var store: SQLiteStore?
-            if !noStore {
-                do {
-                    store = try SQLiteStore(path: SQLiteStore.path(explicit: database, environment: host.environment))
-                } catch {
-                    reportError(error.message)
-                    throw HostExit.inputError
-                }
-            }
+            let store = try self.store.openForWriting()
             let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
             let backend = ExecutorBackend(store: store, runner: runner, logger: logger)
             let options = host

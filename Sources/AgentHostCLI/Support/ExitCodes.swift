@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkflowStore
 
 /// The only place exit codes are chosen: 0 success, 1 workflow failed, 2 usage or input error.
 enum HostExit {
@@ -7,6 +8,13 @@ enum HostExit {
     static let workflowFailed = ExitCode(1)
     /// The command line, a manifest, a request or another input was wrong.
     static let inputError = ExitCode(2)
+
+    /// Reports a store failure and returns its exit code: 2, since every one the CLI meets is
+    /// about its input (an unknown id, a finished workflow, a corrupt or foreign --db file).
+    static func failure(_ error: StoreError) -> ExitCode {
+        reportError(error.message)
+        return inputError
+    }
 }
 
 /// Writes `message` to stderr, prefixed as the tool's own voice.

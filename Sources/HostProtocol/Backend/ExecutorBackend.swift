@@ -6,27 +6,15 @@ import WorkflowExecution
 import WorkflowPlanning
 import WorkflowStore
 
-// Implementation notes: workflows started in this session are "live": their handle answers
-// status, events and control from memory. Everything else is read from the store (workflows
-// of earlier sessions, other hosts' workflows). A control thread polls the store every half
-// second for `agenthost cancel|pause|resume` requests from other processes and applies them
-// to the live workflows they name.
+// Implementation notes: running, recording and cross-process control live in WorkflowHost
+// (shared with `agenthost run` and `resume`). This type answers the protocol: workflows live
+// in this session are read from their handles, everything else (earlier sessions, other
+// hosts' workflows) from the store.
 
-/// The real backend: runs plans on `WorkflowExecutor` and keeps them in the SQLite store.
+/// The real backend: runs plans through `WorkflowHost` and keeps them in the SQLite store.
 public final class ExecutorBackend: WorkflowBackend {
-    private struct Live {
-        var handle: WorkflowHandle
-        var plan: ExecutionPlan
-        /// The first sequence number this session's run emits (after a resume, earlier ones are in the store).
-        var firstSequence: Int64
-    }
-
-    private let store: SQLiteStore?
-    private let runner: any AgentRunner
-    private let options: ExecutorOptions
-    private let logger: Logger
-    private let live = Mutex<[String: Live]>([:])
-    private let stopped = Mutex(false)
+    private let host: WorkflowHost
+    private var store: SQLiteStore? { host.store }
 
     /// Creates a backend.
     /// - Parameters:
@@ -37,11 +25,7 @@ public final class ExecutorBackend: WorkflowBackend {
     public init(
         store: SQLiteStore?, runner: any AgentRunner, options: ExecutorOptions = ExecutorOptions(), logger: Logger
     ) {
-        self.store = store
-        self.runner = runner
-        self.options = options
-        self.logger = logger
-        if store != nil { startControlPolling() }
+        host = WorkflowHost(store: store, runner: runner, options: options, logger: logger)
     }
 
     /// Whether workflows outlive the process.
@@ -49,32 +33,29 @@ public final class ExecutorBackend: WorkflowBackend {
 
     /// Learned durations when a store is on, else the manifests' estimates.
     public func estimates() -> any EstimatesProvider {
-        store.map { $0.learnedEstimates() } ?? ManifestEstimates()
+        host.estimates()
     }
 
     /// Records the workflow, then starts it in the background.
     public func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
         let id = Self.newWorkflowId()
-        if let store {
-            do {
-                try store.createWorkflow(id: id, request: plan.request.json, plan: plan.json, requestFile: nil)
-            } catch {
-                throw ProtocolError.storeError(error.message)
-            }
+        do {
+            _ = try host.start(plan: plan, workflowId: id, catalog: catalog, baseDirectory: baseDirectory)
+        } catch {
+            throw ProtocolError.storeError(error.message)
         }
-        launch(plan: plan, workflowId: id, catalog: catalog, resume: nil, baseDirectory: baseDirectory)
         return id
     }
 
     /// Live status, else the stored one.
     public func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus {
-        if let handle = live.withLock({ $0[workflowId]?.handle }) { return handle.status() }
+        if let handle = host.liveWorkflow(workflowId)?.handle { return handle.status() }
         return try stored(workflowId) { store, id throws(StoreError) in try store.status(workflowId: id) }
     }
 
     /// The plan the workflow runs.
     public func plan(workflowId: String) throws(ProtocolError) -> ExecutionPlan {
-        if let plan = live.withLock({ $0[workflowId]?.plan }) { return plan }
+        if let plan = host.liveWorkflow(workflowId)?.plan { return plan }
         let json = try stored(workflowId) { store, id throws(StoreError) in try store.plan(workflowId: id) }
         do {
             return try ExecutionPlan(json: json)
@@ -129,13 +110,13 @@ public final class ExecutorBackend: WorkflowBackend {
             do {
                 if let output = try store.output(workflowId: workflowId, agent: agent) { return .object(output) }
                 return nil
-            } catch  where error.code == .unknownWorkflow && live.withLock({ $0[workflowId] != nil }) {
+            } catch  where error.code == .unknownWorkflow && host.liveWorkflow(workflowId) != nil {
                 // Not recorded yet: fall through to the live log.
             } catch {
                 throw Self.map(error, workflowId: workflowId)
             }
         }
-        guard let handle = live.withLock({ $0[workflowId]?.handle }) else {
+        guard let handle = host.liveWorkflow(workflowId)?.handle else {
             throw ProtocolError.unknownWorkflow(workflowId)
         }
         return handle.events().last { $0.type == .agentCompleted && $0.agent == agent }?.data?["output"]
@@ -152,7 +133,7 @@ public final class ExecutorBackend: WorkflowBackend {
             }
             return result
         }
-        let handles = live.withLock { Array($0.values.map(\.handle)) }
+        let handles = host.liveWorkflows().map(\.handle)
         let statuses = handles.map { $0.status() }.sorted { ($0.startedAt ?? 0) > ($1.startedAt ?? 0) }
         return Array(statuses.prefix(limit))
     }
@@ -164,7 +145,7 @@ public final class ExecutorBackend: WorkflowBackend {
 
     /// Resumes a paused live workflow, or restarts an interrupted one from its committed outputs.
     public func resume(workflowId: String, catalog: Catalog) throws(ProtocolError) {
-        if let handle = live.withLock({ $0[workflowId]?.handle }) {
+        if let handle = host.liveWorkflow(workflowId)?.handle {
             let state = handle.status().state
             guard state == .paused else {
                 throw ProtocolError.invalidState(
@@ -173,24 +154,10 @@ public final class ExecutorBackend: WorkflowBackend {
             handle.resume()
             return
         }
-        guard let store else { throw ProtocolError.unknownWorkflow(workflowId) }
-        let status = try self.status(workflowId: workflowId)
-        switch status.state {
-        case .interrupted:
-            let plan = try plan(workflowId: workflowId)
-            let resume: ResumeState
-            do { resume = try store.resumeState(workflowId: workflowId) } catch {
-                throw Self.map(error, workflowId: workflowId)
-            }
-            launch(plan: plan, workflowId: workflowId, catalog: catalog, resume: resume, baseDirectory: nil)
-        case .paused:
-            do { try store.requestControl(workflowId: workflowId, .resume) } catch {
-                throw Self.map(error, workflowId: workflowId)
-            }
-        default:
-            throw ProtocolError.invalidState(
-                workflowId: workflowId, state: status.state.rawValue,
-                "only a paused or interrupted workflow can be resumed")
+        do {
+            _ = try host.resumeStored(workflowId: workflowId, catalog: catalog)
+        } catch {
+            throw Self.map(error, workflowId: workflowId)
         }
     }
 
@@ -203,7 +170,7 @@ public final class ExecutorBackend: WorkflowBackend {
     public func subscribe(
         workflowId: String, from: Int64, handler: @escaping @Sendable (WorkflowEvent) -> Void
     ) throws(ProtocolError) -> any WorkflowEventSubscription {
-        if let running = live.withLock({ $0[workflowId] }) {
+        if let running = host.liveWorkflow(workflowId) {
             var from = from
             if from < running.firstSequence, let store {
                 // A resumed workflow: what happened in earlier sessions comes from the store.
@@ -227,8 +194,8 @@ public final class ExecutorBackend: WorkflowBackend {
     /// agents are abandoned when the process exits, and the store shows the workflows as
     /// interrupted once their heartbeat is stale, ready for `workflow/resume`.
     public func interruptAll() -> [String] {
-        stopped.withLock { $0 = true }
-        let handles = live.withLock { Array($0.values.map(\.handle)) }
+        host.stopPolling()
+        let handles = host.liveWorkflows().map(\.handle)
         var interrupted: [String] = []
         for handle in handles where !handle.status().state.isFinished {
             handle.pause()
@@ -239,24 +206,10 @@ public final class ExecutorBackend: WorkflowBackend {
 
     // MARK: - Helpers
 
-    private func launch(
-        plan: ExecutionPlan, workflowId: String, catalog: Catalog, resume: ResumeState?, baseDirectory: String?
-    ) {
-        var options = self.options
-        if let baseDirectory { options.baseDirectory = baseDirectory }
-        let executor = WorkflowExecutor(
-            catalog: catalog, runner: runner, recorder: store,
-            planner: Planner(catalog: catalog, estimates: estimates()),
-            options: options, logger: logger)
-        let handle = executor.start(plan: plan, workflowId: workflowId, resume: resume)
-        let first = (resume?.lastSequence ?? 0) + 1
-        live.withLock { $0[workflowId] = Live(handle: handle, plan: plan, firstSequence: first) }
-    }
-
     private func control(
         _ workflowId: String, _ command: ControlCommand, live action: (WorkflowHandle) -> Void
     ) throws(ProtocolError) {
-        if let handle = live.withLock({ $0[workflowId]?.handle }) {
+        if let handle = host.liveWorkflow(workflowId)?.handle {
             action(handle)
             return
         }
@@ -288,30 +241,6 @@ public final class ExecutorBackend: WorkflowBackend {
     /// A new id: `wf-` and 12 hex digits of a random UUID.
     static func newWorkflowId() -> String {
         "wf-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-    }
-
-    private func startControlPolling() {
-        let thread = Thread { [weak self] in
-            while let self, !self.stopped.withLock({ $0 }) {
-                self.applyPendingControl()
-                Thread.sleep(forTimeInterval: 0.5)
-            }
-        }
-        thread.name = "agenthost.control"
-        thread.start()
-    }
-
-    private func applyPendingControl() {
-        guard let store else { return }
-        let handles = live.withLock { Array($0.values.map(\.handle)) }
-        for handle in handles where !handle.status().state.isFinished {
-            guard let command = try? store.pendingControl(workflowId: handle.workflowId) else { continue }
-            switch command {
-            case .cancel: handle.cancel(reason: "cancelled by another process")
-            case .pause: handle.pause()
-            case .resume: handle.resume()
-            }
-        }
     }
 }
 

@@ -4,18 +4,21 @@
 /// path is drawn in red and bold, groups are clusters, soft dependencies are dashed and
 /// optional ones dotted.
 public enum PlanRenderer {
-    /// A fixed-width table: order, agent, group, start, slack, estimate, critical mark, then totals
-    /// and recommendations.
+    /// A fixed-width table: order, agent, group, start, slack, estimate, critical mark, the
+    /// estimate's source (manifest, or learned from n runs), then totals and recommendations.
     public static func table(_ plan: ExecutionPlan) -> String {
-        let header = ["#", "agent", "group", "start", "slack", "estimate", "critical"]
+        let header = ["#", "agent", "group", "start", "slack", "estimate", "critical", "source"]
         var rows: [[String]] = []
         for (position, agent) in plan.agents.enumerated() {
-            var estimate = seconds(agent.estimate.seconds)
-            if case .learned(let samples) = agent.estimate.source { estimate += " (learned, \(samples))" }
-            if agent.isCompleted { estimate = "done" }
+            let estimate = agent.isCompleted ? "done" : seconds(agent.estimate.seconds)
+            let source: String
+            switch agent.estimate.source {
+            case .manifest: source = "manifest"
+            case .learned(let samples): source = "learned, \(samples) run\(samples == 1 ? "" : "s")"
+            }
             rows.append([
                 "\(position + 1)", agent.name, "\(agent.group)", seconds(agent.start), seconds(agent.slack), estimate,
-                agent.isCritical ? "*" : "",
+                agent.isCritical ? "*" : "", agent.isCompleted ? "" : source,
             ])
         }
         var widths = header.map(\.count)
@@ -23,7 +26,7 @@ public enum PlanRenderer {
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 1 ? cell + pad : pad + cell
+                return column == 1 || column == 7 ? cell + pad : pad + cell
             }.joined(separator: "  ").trimmingTrailingSpaces()
         }
         var output = line(header) + "\n"

@@ -17,14 +17,14 @@ extension SQLiteStore {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT w.state, l.heartbeat_at, l.last_sequence FROM workflows w
+                    SELECT w.state, l.heartbeat_at, l.host_pid, l.last_sequence FROM workflows w
                     JOIN workflow_state_live l ON l.workflow_id = w.id WHERE w.id = ?
                     """,
                 arguments: [workflowId])
         }
         guard let row else { throw .unknownWorkflow(workflowId) }
         let stored = WorkflowStatus.State(rawValue: row["state"]) ?? .pending
-        let state = effectiveState(stored, heartbeat: row["heartbeat_at"], now: now)
+        let state = effectiveState(stored, heartbeat: row["heartbeat_at"], hostPid: row["host_pid"], now: now)
         if state.isFinished { throw .finished(workflowId, state: state.rawValue, command: command.rawValue) }
         if state == .interrupted || state == .pending {
             guard command == .cancel else {

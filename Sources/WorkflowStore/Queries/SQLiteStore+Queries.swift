@@ -13,7 +13,7 @@ extension SQLiteStore {
                 sql: """
                     SELECT w.id, w.state, w.title, w.request_file, w.created_at, w.started_at, w.finished_at,
                         l.progress_percentage, l.total_count, l.completed_count, l.failed_count, l.skipped_count,
-                        l.heartbeat_at
+                        l.heartbeat_at, l.host_pid
                     FROM workflows w LEFT JOIN workflow_state_live l ON l.workflow_id = w.id
                     ORDER BY w.created_at DESC, w.id
                     """)
@@ -22,7 +22,8 @@ extension SQLiteStore {
             let stored = WorkflowStatus.State(rawValue: row["state"]) ?? .pending
             let heartbeat: Double? = row["heartbeat_at"]
             return WorkflowSummary(
-                id: row["id"], state: effectiveState(stored, heartbeat: heartbeat, now: now), title: row["title"],
+                id: row["id"], state: effectiveState(stored, heartbeat: heartbeat, hostPid: row["host_pid"], now: now),
+                title: row["title"],
                 requestFile: row["request_file"], createdAt: row["created_at"], startedAt: row["started_at"],
                 finishedAt: row["finished_at"], progressPercentage: row["progress_percentage"] ?? 0,
                 agentCount: row["total_count"] ?? 0, completed: row["completed_count"] ?? 0,
@@ -34,16 +35,18 @@ extension SQLiteStore {
     /// running or paused and its host's heartbeat is older than `staleAfterSeconds`.
     /// - Throws: `StoreError.unknownWorkflow`.
     public func status(workflowId: String, now: Double = Date().timeIntervalSince1970) throws(StoreError) -> WorkflowStatus {
-        let (events, heartbeat, plannedAgents) = try read { db in
+        let (events, heartbeat, hostPid, plannedAgents) = try read { db in
             let heartbeat = try Row.fetchOne(
-                db, sql: "SELECT heartbeat_at FROM workflow_state_live WHERE workflow_id = ?", arguments: [workflowId])
+                db, sql: "SELECT heartbeat_at, host_pid FROM workflow_state_live WHERE workflow_id = ?",
+                arguments: [workflowId])
             guard let heartbeat else { throw StoreError.unknownWorkflow(workflowId) }
             let planned = try Row.fetchAll(
                 db, sql: "SELECT agent, estimate_seconds FROM agent_state_live WHERE workflow_id = ? ORDER BY position",
                 arguments: [workflowId])
             let heartbeatAt: Double? = heartbeat["heartbeat_at"]
+            let hostPid: Int64? = heartbeat["host_pid"]
             return (
-                try Self.storedEvents(db, workflowId: workflowId), heartbeatAt,
+                try Self.storedEvents(db, workflowId: workflowId), heartbeatAt, hostPid,
                 planned.map { (name: $0["agent"] as String, estimate: $0["estimate_seconds"] as Double?) }
             )
         }
@@ -58,10 +61,13 @@ extension SQLiteStore {
             }
         }
         for event in events { status.apply(event) }
-        let effective = effectiveState(status.state, heartbeat: heartbeat, now: now)
+        let effective = effectiveState(status.state, heartbeat: heartbeat, hostPid: hostPid, now: now)
         if effective == .interrupted && status.state != .interrupted {
             status.state = .interrupted
-            status.message = "no heartbeat from the host since \(heartbeat.map { "\(Int(now - $0)) s" } ?? "the start"); `agenthost resume \(workflowId)` finishes it"
+            status.message =
+                Self.hostIsGone(hostPid)
+                ? "its host (pid \(hostPid ?? 0)) has exited; `agenthost resume \(workflowId)` finishes it"
+                : "no heartbeat from the host since \(heartbeat.map { "\(Int(now - $0)) s" } ?? "the start"); `agenthost resume \(workflowId)` finishes it"
             for name in status.order where status.agents[name]?.state == .running { status.agents[name]?.state = .waiting }
         }
         return status
@@ -198,10 +204,23 @@ extension SQLiteStore {
 
     // MARK: - Helpers
 
-    func effectiveState(_ state: WorkflowStatus.State, heartbeat: Double?, now: Double) -> WorkflowStatus.State {
+    /// `.interrupted` for a running or paused workflow whose host is gone: its heartbeat is
+    /// stale, or the process that last recorded it no longer exists on this machine.
+    func effectiveState(
+        _ state: WorkflowStatus.State, heartbeat: Double?, hostPid: Int64?, now: Double
+    ) -> WorkflowStatus.State {
         guard state == .running || state == .paused else { return state }
         guard let heartbeat else { return .interrupted }
+        if Self.hostIsGone(hostPid) { return .interrupted }
         return now - heartbeat > staleAfterSeconds ? .interrupted : state
+    }
+
+    /// Whether `pid` names no living process here (kill(pid, 0) fails with ESRCH). A killed
+    /// host is seen at once instead of after `staleAfterSeconds`; the heartbeat still covers
+    /// hosts on another machine or in another pid namespace.
+    static func hostIsGone(_ pid: Int64?) -> Bool {
+        guard let pid, pid > 0, pid <= Int64(Int32.max) else { return false }
+        return kill(pid_t(pid), 0) != 0 && errno == ESRCH
     }
 
     static func requireWorkflow(_ db: Database, _ id: String) throws {

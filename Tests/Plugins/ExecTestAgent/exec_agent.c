@@ -12,6 +12,8 @@
  *   "progress":true       reports progress 0.25, 0.5, 0.75, 1
  *   "record":"PATH"       appends "<agent> <attempt> <start_ns> <end_ns> <pid>\n" to PATH
  *   "noop":true           answers {} at once (benchmarks)
+ *   "echo_inputs":true    answers {"agent":"<name>","inputs":<the input's inputs object>}: an
+ *                         output that depends only on the agent and its dependencies' outputs
  * Entry symbols: exec_entry_<name> for the agent names listed at the end of this file.
  * Otherwise it answers {"agent":"<name>","attempt":N,"pid":P}. The attempt number comes from the
  * input, so "fails on the first N attempts" needs no state between calls or processes.
@@ -97,6 +99,30 @@ static agent_status exec_init(const agent_host *host, const char *config_json, s
     return AGENT_STATUS_OK;
 }
 
+/* The text of the object after "inputs": in `input` (its length in *size), or NULL. */
+static const char *inputs_object(const char *input, size_t length, size_t *size)
+{
+    const char *at = find(input, length, "\"inputs\":");
+    const char *end = input + length;
+    const char *p;
+    int depth = 0, in_string = 0;
+    if (at == NULL || at >= end || *at != '{') return NULL;
+    for (p = at; p < end; p++) {
+        if (in_string) {
+            if (*p == '\\') p++;
+            else if (*p == '"') in_string = 0;
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '{') {
+            depth++;
+        } else if (*p == '}' && --depth == 0) {
+            *size = (size_t)(p - at) + 1;
+            return at;
+        }
+    }
+    return NULL;
+}
+
 static agent_status exec_run(void *state, const agent_host *host, const char *input, size_t length,
                              agent_output *output)
 {
@@ -146,6 +172,22 @@ static agent_status exec_run(void *state, const agent_host *host, const char *in
     if (attempt <= number(c, n, "\"retryable_until\":", 0)) {
         snprintf(text, sizeof text, "%s busy on attempt %ld", agent, attempt);
         return reply(output, text, AGENT_STATUS_RETRYABLE);
+    }
+    if (find(c, n, "\"echo_inputs\":true") != NULL) {
+        size_t size = 0;
+        const char *inputs = inputs_object(input, length, &size);
+        char *json;
+        if (inputs == NULL) {
+            inputs = "{}";
+            size = 2;
+        }
+        json = malloc(size + strlen(agent) + 32);
+        if (json == NULL) return AGENT_STATUS_ERROR;
+        sprintf(json, "{\"agent\":\"%s\",\"inputs\":%.*s}", agent, (int)size, inputs);
+        output->data = json;
+        output->length = strlen(json);
+        output->plugin_data = json;
+        return AGENT_STATUS_OK;
     }
     snprintf(text, sizeof text, "{\"agent\":\"%s\",\"attempt\":%ld,\"pid\":%ld}", agent, attempt, (long)getpid());
     return reply(output, text, AGENT_STATUS_OK);
