@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `agenthost` command: discover, plan, run and inspect agent workflows.
 @main
@@ -26,4 +27,22 @@ struct AgentHost: AsyncParsableCommand {
             Worker.self,
         ]
     )
+
+    /// Runs the command, mapping the argument parser's usage errors (EX_USAGE, 64) to the
+    /// documented exit code 2; help, version and every other outcome keep theirs.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            var standardError = StandardError()
+            print(fullMessage(for: error), to: &standardError)
+            Foundation.exit(HostExit.inputError.rawValue)
+        }
+    }
 }

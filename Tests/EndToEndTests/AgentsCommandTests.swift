@@ -87,3 +87,13 @@ import Testing
         for command in ["agents", "invoke"] { #expect(result.stdout.contains(command)) }
     }
 }
+
+/// Usage errors exit 2, as documented, not the argument parser's 64.
+@Suite struct UsageErrorTests {
+    @Test(arguments: [["bogus"], ["plan"], ["plan", "x.json", "--strategy", "fast"], ["agents", "show"]])
+    func usageErrorsExit2(_ arguments: [String]) throws {
+        let result = try AgentHostProcess.run(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains("Usage:") || result.stderr.contains("Error:"), "\(result.stderr)")
+    }
+}
