@@ -164,7 +164,9 @@ import Testing
         let firstEvents = harness.inbox.waitForCount(8) {
             $0["method"] == "workflow/event" && $0["params"]?["workflow_id"] == first
         }
-        let secondEvents = harness.inbox.events(of: second.stringValue!)
+        let secondEvents = harness.inbox.waitForCount(5) {
+            $0["method"] == "workflow/event" && $0["params"]?["workflow_id"] == second
+        }
         #expect(firstEvents.map { $0["params"]?["sequence"]?.integerValue ?? 0 } == Array(1...8))
         #expect(secondEvents.map { $0["params"]?["sequence"]?.integerValue ?? 0 } == Array(1...5))
         let unsubscribed = result(harness.request("workflow/unsubscribe", ["workflow_id": first]))

@@ -27,17 +27,14 @@ extension AgentHost {
         @OptionGroup var host: HostOptions
         @OptionGroup var store: StoreOptions
         @Argument(help: "The request file (JSON).") var request: String
-        @Option(help: "Override the request's strategy: sequential, parallel or adaptive.") var strategy: String?
-        @Option(help: "Override the request's recovery: skip, retry_alternative, replan or abort.") var recovery:
-            String?
-        @Option(help: "Override the request's max_concurrency.") var maxConcurrency: Int?
+        @OptionGroup var overrides: RequestOverrides
         @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
         @Option(help: ArgumentHelp("Folder for the agents' files (default .agenthost/runs).", valueName: "dir"))
         var out: String = ".agenthost/runs"
         @Option(help: "The workflow id (default wf-<time>-<pid>).") var id: String?
 
         func run() throws {
-            let workflowRequest = try readRequest()
+            let workflowRequest = overrides.apply(to: try RequestFile.load(request))
             let discovery = host.discover()
             warnAboutProblems(discovery)
             let store = try self.store.openForWriting()
@@ -84,46 +81,6 @@ extension AgentHost {
                     Data("workflow id: \(status.workflowId)\ndetails: \(details)\nartifacts: \(artifacts)\n".utf8))
             }
             if status.state != .completed { throw HostExit.workflowFailed }
-        }
-
-        /// The request file with the command-line overrides applied.
-        private func readRequest() throws -> WorkflowRequest {
-            guard let data = FileManager.default.contents(atPath: request) else {
-                reportError("cannot read request file '\(request)'")
-                throw HostExit.inputError
-            }
-            var parsed: WorkflowRequest
-            do {
-                parsed = try WorkflowRequest(json: try JSONValue(parsing: Array(data)))
-            } catch let error as JSONParseError {
-                reportError("\(request): \(error)")
-                throw HostExit.inputError
-            } catch let error as PlanningError {
-                reportError("\(request): \(error.message)")
-                throw HostExit.inputError
-            }
-            if let strategy {
-                guard let value = Strategy(rawValue: strategy) else {
-                    reportError("--strategy is \(strategy); expected sequential, parallel or adaptive")
-                    throw HostExit.inputError
-                }
-                parsed.strategy = value
-            }
-            if let recovery {
-                guard let value = Manifest.RecoveryStrategy(rawValue: recovery) else {
-                    reportError("--recovery is \(recovery); expected skip, retry_alternative, replan or abort")
-                    throw HostExit.inputError
-                }
-                parsed.recovery = value
-            }
-            if let maxConcurrency {
-                guard maxConcurrency >= 1 else {
-                    reportError("--max-concurrency is \(maxConcurrency); expected 1 or more")
-                    throw HostExit.inputError
-                }
-                parsed.maxConcurrency = maxConcurrency
-            }
-            return parsed
         }
 
         /// Ctrl-C cancels the workflow (a second one kills the host as usual).

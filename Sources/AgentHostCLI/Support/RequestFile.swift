@@ -40,6 +40,11 @@ struct RequestOverrides: ParsableArguments {
     @Option(help: ArgumentHelp("At most this many agents at once (overrides the request).", valueName: "n"))
     var maxConcurrency: Int?
 
+    @Option(help: ArgumentHelp(
+        "skip, retry_alternative, replan or abort when an agent fails for good (overrides the request).",
+        valueName: "recovery"))
+    var recovery: Manifest.RecoveryStrategy?
+
     func validate() throws {
         if let maxConcurrency, maxConcurrency < 1 {
             throw ValidationError("--max-concurrency must be at least 1, got \(maxConcurrency)")
@@ -51,8 +56,10 @@ struct RequestOverrides: ParsableArguments {
         var request = request
         if let strategy { request.strategy = strategy }
         if let maxConcurrency { request.maxConcurrency = maxConcurrency }
+        if let recovery { request.recovery = recovery }
         return request
     }
 }
 
 extension Strategy: ExpressibleByArgument {}
+extension Manifest.RecoveryStrategy: ExpressibleByArgument {}
