@@ -83,6 +83,9 @@ let benchmarks: [(Product, Target)] = [
             "WorkflowStore", "WorkflowExecution", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     benchmark("protocol-bench", directory: "ProtocolBench", dependencies: ["AgentCatalog"]),
+    benchmark(
+        "load-bench", directory: "LoadBench",
+        dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
 ]
 
 // MARK: - Host modules.
