@@ -49,6 +49,13 @@ final class EventLog: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Whether events were appended that no flush has taken yet.
+    var hasPending: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !pending.isEmpty
+    }
+
     /// Records and delivers every pending event.
     /// - Returns: the recorder's error message when recording failed (now or before).
     @discardableResult
