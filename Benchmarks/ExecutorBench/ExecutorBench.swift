@@ -31,6 +31,31 @@ struct SleepingRunner: AgentRunner {
     }
 }
 
+/// Forwards to the store and counts record() calls (one transaction each).
+final class CountingRecorder: WorkflowRecorder, @unchecked Sendable {
+    let store: SQLiteStore
+    private let lock = NSLock()
+    private var calls = 0
+    init(_ store: SQLiteStore) { self.store = store }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return calls
+    }
+    func record(_ events: [WorkflowEvent]) throws {
+        lock.lock()
+        calls += 1
+        lock.unlock()
+        try store.record(events)
+    }
+    func heartbeat(workflowId: String, timestamp: Double) throws {
+        try store.heartbeat(workflowId: workflowId, timestamp: timestamp)
+    }
+}
+
+/// record() calls of the last store-on run.
+nonisolated(unsafe) var lastRecordCalls = 0
+
 /// SplitMix64, for a DAG that is the same on every run.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
@@ -67,10 +92,10 @@ func plan(_ manifests: [Manifest], strategy: Strategy, concurrency: Int) -> (Cat
 func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunner, store: Bool = false) -> Double {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("executor-bench-\(UUID().uuidString)")
     defer { if store { try? FileManager.default.removeItem(at: folder) } }
-    var recorder: SQLiteStore?
+    var recorder: CountingRecorder?
     if store {
         do {
-            recorder = try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path)
+            recorder = CountingRecorder(try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path))
         } catch {
             fatalError("cannot open the bench store: \(error)")
         }
@@ -81,6 +106,7 @@ func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunn
     let start = DispatchTime.now().uptimeNanoseconds
     let status = executor.start(plan: planned.2, workflowId: "bench").wait()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    lastRecordCalls = recorder?.count ?? 0
     guard status.state == .completed else {
         fatalError("bench workflow ended \(status.state): \(status.message ?? "")")
     }
@@ -113,8 +139,8 @@ if FileManager.default.fileExists(atPath: folder + "/libTestExecAgent.so") {
 print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, median of 5 runs")
 print("(store on: SQLiteStore in a temp folder, WAL, synchronous=NORMAL; every event recorded)")
 print("")
-print("graph     runner                 store  µs/agent   total ms  of which plan")
-print("--------  ---------------------  -----  --------  ---------  -------------")
+print("graph     runner                 store  µs/agent   total ms  of which plan  record() calls")
+print("--------  ---------------------  -----  --------  ---------  -------------  --------------")
 for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
     let planned = plan(manifests, strategy: .adaptive, concurrency: 4)
     var runners: [(String, any AgentRunner, Bool)] = [("no-op (fake)", NoOpRunner(), false)]
@@ -135,8 +161,8 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
             name.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
                 + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  " + (store ? "on " : "off") + "    "
                 + String(
-                    format: "%8.2f  %9.1f  %13.2f", seconds * 1e6 / Double(count), seconds * 1000,
-                    snapshot * 1e6 / Double(count)))
+                    format: "%8.2f  %9.1f  %13.2f  %14@", seconds * 1e6 / Double(count), seconds * 1000,
+                    snapshot * 1e6 / Double(count), store ? "\(lastRecordCalls)" : "-"))
     }
 }
 print("(of which plan: µs per agent spent turning the plan into the JSON snapshot workflow.started carries)")
