@@ -1,5 +1,7 @@
-// executor-bench: per-agent overhead of WorkflowExecutor and adaptive makespan quality.
-// Reproduce: swift build -c release && swift run -c release executor-bench
+// executor-bench: per-agent overhead of WorkflowExecutor, with the store off and on, and
+// adaptive makespan quality.
+// Reproduce: swift build -c release && swift run -c release executor-bench [store|memory]
+// (`store`: only the store-on rows; `memory`: only the store-off rows; neither: everything.)
 import AgentCatalog
 import AgentRuntime
 import Foundation
