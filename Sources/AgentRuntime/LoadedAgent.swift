@@ -81,7 +81,8 @@ public final class LoadedAgent: Sendable {
             do {
                 input = try JSONValue(parsing: inputBytes)
             } catch {
-                return .failed(message: "agent '\(manifest.name)': the host's input is not JSON: \(error)", retryable: false)
+                return .failed(
+                    message: "agent '\(manifest.name)': the host's input is not JSON: \(error)", retryable: false)
             }
             return function.run(input: input, context: context)
         }

@@ -158,7 +158,8 @@ struct AgentV1Plugin: @unchecked Sendable {
             return .failed(message: malformed(agent, "returned malformed JSON: \(error)"), retryable: false)
         }
         guard case .object(let object) = value else {
-            return .failed(message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
+            return .failed(
+                message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
         }
         return .succeeded(object)
     }

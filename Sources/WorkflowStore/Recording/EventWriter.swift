@@ -46,7 +46,9 @@ struct EventWriter {
                         started_at = excluded.started_at, finished_at = NULL, duration_seconds = NULL, error = NULL,
                         worker_pid = excluded.worker_pid
                     """
-            ).run(.text(workflowId), .text(agent), SQLValue(attempt), .real(time), SQLValue(event.data?["worker_pid"]?.integerValue))
+            ).run(
+                .text(workflowId), .text(agent), SQLValue(attempt), .real(time),
+                SQLValue(event.data?["worker_pid"]?.integerValue))
         case .agentCompleted:
             guard let agent = event.agent else { return }
             try complete(agent, attempt: attempt, event: event)

@@ -50,7 +50,9 @@ extension Statement {
             case .real(let number): code = sqlite3_bind_double(handle, index, number)
             case .text(var text):
                 code = text.withUTF8 { bytes in
-                    guard let base = bytes.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, transient) }
+                    guard let base = bytes.baseAddress else {
+                        return sqlite3_bind_text(handle, index, "", 0, transient)
+                    }
                     return sqlite3_bind_text(
                         handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count),
                         transient)
