@@ -74,7 +74,7 @@ let benchmarks: [(Product, Target)] = [
     benchmark(
         "executor-bench", directory: "ExecutorBench",
         dependencies: [
-            "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+            "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime", "WorkflowStore",
             .product(name: "Logging", package: "swift-log"),
         ]),
     benchmark(

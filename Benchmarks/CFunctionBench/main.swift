@@ -111,6 +111,12 @@ func main() -> Int32 {
         let label = benchCase.label.padding(toLength: 38, withPad: " ", startingAt: 0)
         let figure = String(format: "%11.0f", nanoseconds)
         print("| \(label) | \(figure) | \(JSONValue.object(output).compactText)")
+        guard benchCase.manifest.kind == .agentV1 else { continue }
+        // The executor's path: the input arrives already serialized (run(inputBytes:)).
+        let bytes = input.compactBytes
+        let spliced = measure(rounds: rounds, calls: calls) { _ = agent.run(inputBytes: bytes, context: context) }
+        let splicedLabel = "  same, input as bytes (executor path)".padding(toLength: 38, withPad: " ", startingAt: 0)
+        print("| \(splicedLabel) | \(String(format: "%11.0f", spliced)) | (run(inputBytes:))")
     }
     print("")
     print("Reproduce: swift build -c release && swift run -c release cfunction-bench")

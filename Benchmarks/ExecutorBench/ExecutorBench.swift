@@ -1,11 +1,14 @@
-// executor-bench: per-agent overhead of WorkflowExecutor and adaptive makespan quality.
-// Reproduce: swift build -c release && swift run -c release executor-bench
+// executor-bench: per-agent overhead of WorkflowExecutor, with the store off and on, and
+// adaptive makespan quality.
+// Reproduce: swift build -c release && swift run -c release executor-bench [store|memory]
+// (`store`: only the store-on rows; `memory`: only the store-off rows; neither: everything.)
 import AgentCatalog
 import AgentRuntime
 import Foundation
 import Logging
 import WorkflowExecution
 import WorkflowPlanning
+import WorkflowStore
 
 /// A runner that does nothing: measures the executor alone.
 struct NoOpRunner: AgentRunner {
@@ -18,7 +21,7 @@ struct NoOpRunner: AgentRunner {
 struct PluginNoOpRunner: AgentRunner {
     let agent: LoadedAgent
     func runAttempt(_ request: AttemptRequest) -> AttemptResult {
-        AttemptResult(outcome: agent.run(input: request.input, context: request.context))
+        AttemptResult(outcome: agent.run(inputBytes: request.inputBytes, context: request.context))
     }
 }
 
@@ -29,6 +32,31 @@ struct SleepingRunner: AgentRunner {
         return AttemptResult(outcome: .succeeded([:]))
     }
 }
+
+/// Forwards to the store and counts record() calls (one transaction each).
+final class CountingRecorder: WorkflowRecorder, @unchecked Sendable {
+    let store: SQLiteStore
+    private let lock = NSLock()
+    private var calls = 0
+    init(_ store: SQLiteStore) { self.store = store }
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return calls
+    }
+    func record(_ events: [WorkflowEvent]) throws {
+        lock.lock()
+        calls += 1
+        lock.unlock()
+        try store.record(events)
+    }
+    func heartbeat(workflowId: String, timestamp: Double) throws {
+        try store.heartbeat(workflowId: workflowId, timestamp: timestamp)
+    }
+}
+
+/// record() calls of the last store-on run.
+nonisolated(unsafe) var lastRecordCalls = 0
 
 /// SplitMix64, for a DAG that is the same on every run.
 struct SeededGenerator: RandomNumberGenerator {
@@ -61,14 +89,26 @@ func plan(_ manifests: [Manifest], strategy: Strategy, concurrency: Int) -> (Cat
     }
 }
 
-/// Seconds to run `plan` start to finish (recorder off).
-func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunner) -> Double {
+/// Seconds to run `plan` start to finish; with `store`, every event is recorded in a fresh
+/// SQLite store (WAL, synchronous=NORMAL) in a temporary folder, opened before the clock starts.
+func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunner, store: Bool = false) -> Double {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("executor-bench-\(UUID().uuidString)")
+    defer { if store { try? FileManager.default.removeItem(at: folder) } }
+    var recorder: CountingRecorder?
+    if store {
+        do {
+            recorder = CountingRecorder(try SQLiteStore(path: folder.appendingPathComponent("state.sqlite").path))
+        } catch {
+            fatalError("cannot open the bench store: \(error)")
+        }
+    }
     let executor = WorkflowExecutor(
-        catalog: planned.0, runner: runner, recorder: nil, planner: planned.1,
+        catalog: planned.0, runner: runner, recorder: recorder, planner: planned.1,
         options: ExecutorOptions(artifactsRoot: "/tmp/executor-bench"), logger: logger)
     let start = DispatchTime.now().uptimeNanoseconds
     let status = executor.start(plan: planned.2, workflowId: "bench").wait()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    lastRecordCalls = recorder?.count ?? 0
     guard status.state == .completed else {
         fatalError("bench workflow ended \(status.state): \(status.message ?? "")")
     }
@@ -80,6 +120,9 @@ func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 // MARK: - Per-agent overhead
 
 let count = 10_000
+/// `executor-bench store` / `executor-bench memory`: only the store-on / store-off rows, no makespan.
+let onlyStore: Bool? =
+    CommandLine.arguments.dropFirst().first.flatMap { ["store": true, "memory": false][$0] }
 let chain = (0..<count).map { manifest("a\($0)", $0 == 0 ? [] : ["a\($0 - 1)"], estimate: 0.001, order: $0) }
 let fanOut =
     [manifest("root", [], estimate: 0.001, order: 0)]
@@ -95,17 +138,20 @@ if FileManager.default.fileExists(atPath: folder + "/libTestExecAgent.so") {
             source: ManifestSource(file: folder + "/noop.json", order: 0)))
 }
 
-print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, recorder off, median of 5 runs")
+print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, median of 5 runs")
+print("(store on: SQLiteStore in a temp folder, WAL, synchronous=NORMAL; every event recorded)")
 print("")
-print("graph     runner                 µs/agent   total ms  of which plan")
-print("--------  ---------------------  --------  ---------  -------------")
+print("graph     runner                 store  µs/agent   total ms  of which plan  record() calls")
+print("--------  ---------------------  -----  --------  ---------  -------------  --------------")
 for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
     let planned = plan(manifests, strategy: .adaptive, concurrency: 4)
-    var runners: [(String, any AgentRunner)] = [("no-op (fake)", NoOpRunner())]
-    if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop))) }
-    for (label, runner) in runners {
-        _ = execute(planned, runner: runner)
-        let seconds = median((0..<5).map { _ in execute(planned, runner: runner) })
+    var runners: [(String, any AgentRunner, Bool)] = [("no-op (fake)", NoOpRunner(), false)]
+    if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop), false)) }
+    runners.append(("no-op (fake)", NoOpRunner(), true))
+    if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop), true)) }
+    for (label, runner, store) in runners where onlyStore == nil || onlyStore == store {
+        _ = execute(planned, runner: runner, store: store)
+        let seconds = median((0..<5).map { _ in execute(planned, runner: runner, store: store) })
         // workflow.started carries the whole plan as JSON: a one-off O(V) cost, shown apart.
         let snapshot = median(
             (0..<5).map { _ in
@@ -115,10 +161,10 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
             })
         print(
             name.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
-                + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  "
+                + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  " + (store ? "on " : "off") + "    "
                 + String(
-                    format: "%8.2f  %9.1f  %13.2f", seconds * 1e6 / Double(count), seconds * 1000,
-                    snapshot * 1e6 / Double(count)))
+                    format: "%8.2f  %9.1f  %13.2f  %14@", seconds * 1e6 / Double(count), seconds * 1000,
+                    snapshot * 1e6 / Double(count), store ? "\(lastRecordCalls)" : "-"))
     }
 }
 print("(of which plan: µs per agent spent turning the plan into the JSON snapshot workflow.started carries)")
@@ -127,6 +173,8 @@ if loadedNoop == nil {
 }
 
 // MARK: - Makespan on a random DAG
+
+if onlyStore != nil { exit(0) }
 
 var generator = SeededGenerator(state: 42)
 var dag: [Manifest] = []

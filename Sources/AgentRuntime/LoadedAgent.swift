@@ -61,6 +61,33 @@ public final class LoadedAgent: Sendable {
         }
     }
 
+    /// Runs the agent once with an input already serialized: `inputBytes` must be the compact
+    /// JSON of the agent input object (what `input.compactBytes` gives). An agent-v1 plugin
+    /// receives these bytes as they are, saving a serialization per call; a c-function agent
+    /// parses them to read its arguments. Otherwise the same as `run(input:context:)`.
+    public func run(inputBytes: [UInt8], context: some AgentCallContext) -> AgentCallOutcome {
+        let exclusive = !manifest.parallelSafe
+        guard gate.enter(exclusive: exclusive) else {
+            return .failed(
+                message: "agent '\(manifest.name)' cannot run: the runtime has shut it down", retryable: false)
+        }
+        defer { gate.leave(exclusive: exclusive) }
+        switch backend {
+        case .agentV1(let plugin):
+            return plugin.run(
+                inputBytes: inputBytes, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
+        case .cFunction(let function):
+            let input: JSONValue
+            do {
+                input = try JSONValue(parsing: inputBytes)
+            } catch {
+                return .failed(
+                    message: "agent '\(manifest.name)': the host's input is not JSON: \(error)", retryable: false)
+            }
+            return function.run(input: input, context: context)
+        }
+    }
+
     /// Waits for running calls, refuses new ones and calls the plugin's `shutdown` once.
     /// - Returns: `true` when this call did the shutdown, `false` if it had happened already.
     @discardableResult

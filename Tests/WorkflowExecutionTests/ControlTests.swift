@@ -69,6 +69,22 @@ import WorkflowPlanning
         #expect(runner.runs(of: "c").isEmpty)
     }
 
+    @Test func anAgentWhoseStartCouldNotBeRecordedIsNotRun() throws {
+        let runner = FakeRunner()
+        let harness = try Harness(chain, goal: ["c"], runner: runner)
+        // workflow.started and a's agent.started are recorded; the burst holding a's
+        // completion and b's start is not.
+        harness.recorder.failAfter(events: 2, message: "disk full")
+        let (handle, status) = harness.run()
+        #expect(status.state == .failed)
+        #expect(status.message == "the recorder failed: disk full")
+        #expect(runner.runs.map(\.agent) == ["a"])
+        #expect(harness.recorder.events.map(\.type) == [.workflowStarted, .agentStarted])
+        let b = handle.events().filter { $0.agent == "b" }
+        #expect(b.prefix(2).map(\.type) == [.agentStarted, .agentFailed])
+        #expect(b.dropFirst().first?.message?.contains("not run: the recorder failed") == true)
+    }
+
     @Test func resumeRunsOnlyWhatWasNotDoneAndContinuesTheSequence() throws {
         let runner = FakeRunner()
         let harness = try Harness(chain, goal: ["c"], runner: runner)

@@ -95,6 +95,21 @@ import WorkflowPlanning
         #expect(status.state == .failed)
     }
 
+    @Test func inputBytesHandedToPluginsAreTheCompactInput() throws {
+        let runner = FakeRunner(["researcher": .fail(message: "no \"sources\"\nfound", retryable: false)])
+        let campaign: JSONValue = ["title": "Solar \"panels\"\tfor schools", "budget": 1.5, "tags": ["a", "é"]]
+        let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, campaign: campaign)
+        _ = harness.run()
+        #expect(runner.runs.count == 7)
+        for run in runner.runs {
+            #expect(run.inputBytes == run.input.compactBytes, "\(run.agent)")
+            #expect(try JSONValue(parsing: run.inputBytes) == run.input, "\(run.agent)")
+        }
+        let writer = try #require(runner.runs(of: "writer").first)
+        #expect(writer.input["inputs"]?["researcher"] == ["error": "no \"sources\"\nfound"])
+        #expect(writer.input["campaign"] == campaign)
+    }
+
     @Test func completedOutputIsRecordedBeforeAnyDependentStarts() throws {
         let runner = FakeRunner()
         let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner)

@@ -27,6 +27,8 @@ struct FakeRun: Sendable {
     var start: Double
     var end: Double
     var input: JSONValue
+    /// What a plugin is handed: `request.inputBytes`.
+    var inputBytes: [UInt8]
 }
 
 /// A runner that records what ran, when, and how many ran at once (Ninja's FakeCommandRunner).
@@ -88,7 +90,10 @@ final class FakeRunner: AgentRunner, @unchecked Sendable {
         lock.lock()
         current -= 1
         for (resource, units) in request.manifest.resources { currentResources[resource, default: 0] -= units }
-        records.append(FakeRun(agent: name, attempt: request.attempt, start: start, end: end, input: request.input))
+        records.append(
+            FakeRun(
+                agent: name, attempt: request.attempt, start: start, end: end, input: request.input,
+                inputBytes: request.inputBytes))
         lock.unlock()
         return AttemptResult(outcome: outcome)
     }

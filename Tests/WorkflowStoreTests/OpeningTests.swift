@@ -59,11 +59,11 @@ import WorkflowExecution
         let path = temporaryDatabasePath()
         do {
             let store = try SQLiteStore(path: path)
-            try store.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2')") }
+            try store.pool.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9')") }
         }
         let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
         #expect(error?.code == .newerSchema)
-        #expect(error?.message.contains("v2") == true)
+        #expect(error?.message.contains("v9") == true)
     }
 
     @Test func integrityCheckIsOkAfterARun() throws {

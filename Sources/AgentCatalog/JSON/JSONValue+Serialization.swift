@@ -14,6 +14,12 @@ extension JSONValue {
         return output
     }
 
+    /// Appends the compact JSON bytes of this value to `output` (what `compactBytes` holds),
+    /// for callers that splice several serialized parts into one document.
+    public func writeCompact(to output: inout [UInt8]) {
+        write(to: &output, indent: nil, level: 0)
+    }
+
     /// Compact JSON text with no raw newline.
     public var compactText: String { String(decoding: compactBytes, as: UTF8.self) }
 

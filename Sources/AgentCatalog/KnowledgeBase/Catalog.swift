@@ -46,6 +46,12 @@ public struct Catalog: Sendable {
         (byCapability[capability] ?? []).map { agents[$0] }
     }
 
+    /// Positions (in `agents`) of the agents that declare `capability`, in discovery order;
+    /// `providers(ofCapability:)` without copying manifests.
+    public func providerIndices(ofCapability capability: String) -> [Int] {
+        byCapability[capability] ?? []
+    }
+
     /// Agents that declare `output`, in discovery order.
     public func providers(ofOutput output: String) -> [Manifest] {
         (byOutput[output] ?? []).map { agents[$0] }

@@ -115,7 +115,12 @@ struct AgentV1Plugin: @unchecked Sendable {
 
     /// Calls `run` once, copies the output, releases it through `free_output` and reads it.
     func run(input: JSONValue, box: HostCallBox) -> AgentCallOutcome {
-        var bytes = input.compactBytes
+        run(inputBytes: input.compactBytes, box: box)
+    }
+
+    /// Calls `run` once with the compact JSON of the input; see `run(input:box:)`.
+    func run(inputBytes: [UInt8], box: HostCallBox) -> AgentCallOutcome {
+        var bytes = inputBytes
         let length = bytes.count
         bytes.append(0)  // a courtesy NUL after the last byte; `input_length` excludes it
         var output = agent_output()
@@ -127,12 +132,36 @@ struct AgentV1Plugin: @unchecked Sendable {
                 buffer.withMemoryRebound(to: CChar.self) { runFunction(state, host, $0.baseAddress, length, &output) }
             }
         }
-        var data: [UInt8] = []
-        if let pointer = output.data, output.length > 0 {
-            data = Array(UnsafeRawBufferPointer(start: pointer, count: output.length))
+        let outcome: AgentCallOutcome
+        if status == AGENT_STATUS_OK, let pointer = output.data, output.length > 0 {
+            // The usual case: parse the plugin's bytes where they are, before free_output.
+            let buffer = UnsafeBufferPointer(
+                start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: output.length)
+            outcome = Self.outcome(ok: buffer, agent: agent)
+        } else {
+            var data: [UInt8] = []
+            if let pointer = output.data, output.length > 0 {
+                data = Array(UnsafeRawBufferPointer(start: pointer, count: output.length))
+            }
+            outcome = Self.outcome(status: status, data: data, agent: agent)
         }
         if output.data != nil || output.plugin_data != nil { freeOutputFunction(state, &output) }
-        return Self.outcome(status: status, data: data, agent: agent)
+        return outcome
+    }
+
+    /// The outcome of status OK with non-empty output `bytes`: the object, or why it is refused.
+    static func outcome(ok bytes: UnsafeBufferPointer<UInt8>, agent: String) -> AgentCallOutcome {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsingUTF8: bytes)
+        } catch {
+            return .failed(message: malformed(agent, "returned malformed JSON: \(error)"), retryable: false)
+        }
+        guard case .object(let object) = value else {
+            return .failed(
+                message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
+        }
+        return .succeeded(object)
     }
 
     /// Calls `shutdown`, if the plugin has one.

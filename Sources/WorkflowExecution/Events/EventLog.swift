@@ -3,10 +3,16 @@ import Foundation
 
 // Implementation notes
 // Events get their sequence number when appended (under `lock`), in the order the
-// executor decided them. `flush()` is the only place they leave: under `flushLock` it takes
-// everything pending, records it in one `record` call, folds it into the status, keeps it
-// for replay and hands it to subscribers. Because whoever flushes drains all that is
-// pending, once `flush()` returns every event appended before the call is recorded.
+// executor decided them. `flush()` is the only place they leave: one thread at a time (the
+// flusher, under `flushLock`) takes everything pending, records it in one `record` call,
+// folds it into the status, keeps it for replay and hands it to subscribers. Because the
+// flusher drains all that is pending, once `flush()` returns every event appended before
+// the call is recorded.
+// Group commit: a thread that calls flush() while another flushes waits on `turn` until
+// either its events were recorded by that flusher (it returns at once) or no one flushes
+// (it becomes the flusher and takes everything pending, its own and other waiters'). All
+// waiters are woken together when a flush ends, so threads whose events went into one
+// transaction go on together instead of taking the lock one after another.
 
 /// The ordered event stream of one workflow: numbering, recording, status and subscribers.
 final class EventLog: @unchecked Sendable {
@@ -15,6 +21,13 @@ final class EventLog: @unchecked Sendable {
     private var nextSequence: Int64
 
     private let flushLock = NSRecursiveLock()
+    /// Guards `flusher` and `recordedThrough`; signalled when a flush ends.
+    private let turn = NSCondition()
+    private var flusher: pthread_t?
+    /// The last sequence number a flush has taken care of (recorded, or failed to).
+    private var recordedThrough: Int64
+    /// `recorderFailure` as of the last flush, readable without waiting for a running one.
+    private var failedWith: String?
     private var history: [WorkflowEvent] = []
     private var subscribers: [Int: @Sendable (WorkflowEvent) -> Void] = [:]
     private var nextSubscriber = 0
@@ -31,6 +44,7 @@ final class EventLog: @unchecked Sendable {
         self.recorder = recorder
         self.clock = clock
         self.currentStatus = WorkflowStatus(workflowId: workflowId)
+        self.recordedThrough = firstSequence - 1
         currentStatus.lastSequence = firstSequence - 1
     }
 
@@ -49,10 +63,45 @@ final class EventLog: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Whether events were appended that no flush has taken yet.
+    var hasPending: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !pending.isEmpty
+    }
+
     /// Records and delivers every pending event.
     /// - Returns: the recorder's error message when recording failed (now or before).
     @discardableResult
     func flush() -> String? {
+        lock.lock()
+        let target = nextSequence - 1
+        lock.unlock()
+        let me = pthread_self()
+        turn.lock()
+        if let flusher, pthread_equal(flusher, me) != 0 {
+            // A subscriber of this log flushing from inside a delivery: nested, as before.
+            turn.unlock()
+            return drain()
+        }
+        while recordedThrough < target && flusher != nil { turn.wait() }
+        if recordedThrough >= target {
+            let failed = failedWith
+            turn.unlock()
+            return failed
+        }
+        flusher = me
+        turn.unlock()
+        let result = drain()
+        turn.lock()
+        flusher = nil
+        turn.broadcast()
+        turn.unlock()
+        return result
+    }
+
+    /// Takes every pending event, records, folds and delivers it; sets `recordedThrough`.
+    private func drain() -> String? {
         flushLock.lock()
         defer { flushLock.unlock() }
         lock.lock()
@@ -63,6 +112,12 @@ final class EventLog: @unchecked Sendable {
         let batch = pending
         pending.removeAll(keepingCapacity: true)
         lock.unlock()
+        defer {
+            turn.lock()
+            recordedThrough = max(recordedThrough, batch[batch.count - 1].sequence)
+            failedWith = recorderFailure
+            turn.unlock()
+        }
         if let recorder, recorderFailure == nil {
             do {
                 try recorder.record(batch)
@@ -136,7 +191,11 @@ final class EventLog: @unchecked Sendable {
         } catch {
             flushLock.lock()
             if recorderFailure == nil { recorderFailure = "\(error)" }
+            let failure = recorderFailure
             flushLock.unlock()
+            turn.lock()
+            failedWith = failure
+            turn.unlock()
             return "\(error)"
         }
     }

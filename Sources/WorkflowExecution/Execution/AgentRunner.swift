@@ -14,8 +14,16 @@ public protocol AgentRunner: Sendable {
 public struct AttemptRequest: Sendable {
     /// The agent's manifest.
     public var manifest: Manifest
-    /// The agent input: `{"workflow_id","agent","attempt","campaign","inputs",...}`.
-    public var input: JSONValue
+    /// The agent input: `{"workflow_id","agent","attempt","campaign","inputs",...}`. Built on
+    /// first use; runners that pass the input to a plugin read `inputBytes` instead.
+    public var input: JSONValue {
+        get { source.value }
+        set { source = AgentInput(value: newValue) }
+    }
+    /// The agent input as compact JSON bytes (`input.compactBytes`), spliced from the campaign
+    /// and the outputs serialized once each, without building `input`.
+    public var inputBytes: [UInt8] { source.bytes }
+    var source: AgentInput
     /// 1-based attempt number.
     public var attempt: Int
     /// The attempt's time limit in seconds (`timeout_seconds`).
@@ -35,8 +43,17 @@ public struct AttemptRequest: Sendable {
         manifest: Manifest, input: JSONValue, attempt: Int, timeoutSeconds: Double, deadline: Double,
         cancellationGrace: Double, context: any AgentCallContext, cancellation: AttemptCancellation
     ) {
+        self.init(
+            manifest: manifest, source: AgentInput(value: input), attempt: attempt, timeoutSeconds: timeoutSeconds,
+            deadline: deadline, cancellationGrace: cancellationGrace, context: context, cancellation: cancellation)
+    }
+
+    init(
+        manifest: Manifest, source: AgentInput, attempt: Int, timeoutSeconds: Double, deadline: Double,
+        cancellationGrace: Double, context: any AgentCallContext, cancellation: AttemptCancellation
+    ) {
         self.manifest = manifest
-        self.input = input
+        self.source = source
         self.attempt = attempt
         self.timeoutSeconds = timeoutSeconds
         self.deadline = deadline

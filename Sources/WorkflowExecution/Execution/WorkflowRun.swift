@@ -10,10 +10,16 @@ import WorkflowPlanning
 // scheduler allows, run it outside the lock, settle it, and take the next one themselves,
 // so a chain of agents runs on one thread with no wake-ups; an idle thread is woken only
 // when more agents became ready than the finishing thread can take.
-// An attempt ends in two phases: its events are appended and flushed (recorded) first, and
-// only then are its dependents released; `settling` counts attempts between the phases so
-// no thread mistakes the run for finished. The timer thread fires retries, deadlines,
-// grace periods and heartbeats.
+// Recording in bursts: a completion is appended and settled at once (its dependents become
+// ready), and the worker flushes when it has taken its next start, so the completion and the
+// starts it unblocked go to the recorder in one record() call (one transaction). The promise
+// holds because every thread flushes after appending an agent.started and before calling the
+// plugin, and flush() returns only once everything appended before it is recorded: a
+// dependent's plugin never runs before the output it reads is committed. A worker with
+// nothing to start flushes before it idles. A failed attempt still ends in two phases (its
+// events are flushed before recovery acts on them); `settling` counts attempts between the
+// phases so no thread mistakes the run for finished. The timer thread fires retries,
+// deadlines, grace periods and heartbeats.
 
 /// The execution of one plan.
 final class WorkflowRun: @unchecked Sendable {
@@ -34,6 +40,10 @@ final class WorkflowRun: @unchecked Sendable {
     var state: SchedulerState
     var manifests: [Manifest] = []
     var outputs: [JSONObject?] = []
+    /// Compact bytes of `outputs`, made when a dependent first reads one.
+    var outputBytes: [[UInt8]?] = []
+    /// The input members shared by every attempt (the request's campaign does not change).
+    var inputParts: AgentInput.RunParts?
     var errors: [String?] = []
     /// For substitutes: the node they replace (transitively, the original).
     var originOf: [Int: Int] = [:]
@@ -112,9 +122,18 @@ final class WorkflowRun: @unchecked Sendable {
             if let node = state.nextStart() {
                 let request = prepareAttempt(node)
                 condition.unlock()
-                flush()
-                let result = runner.runAttempt(request.0)
+                // One record() call for the burst: the completion this thread just settled, the
+                // starts it unblocked (this one included) and whatever else is pending. The plugin
+                // is called only once it is committed.
+                let result = flush() ? runner.runAttempt(request.0) : notRecorded(request.1)
                 if !endAttempt(request.1, result, continuing: true) { return }
+                condition.lock()
+                continue
+            }
+            if log.hasPending {
+                // Nothing to start: make what this thread settled durable before it idles.
+                condition.unlock()
+                flush()
                 condition.lock()
                 continue
             }
@@ -149,32 +168,51 @@ final class WorkflowRun: @unchecked Sendable {
             timer.schedule(at: deadline) { [self] in timeOut(context, after: timeout) }
         }
         let request = AttemptRequest(
-            manifest: manifest, input: input(for: node, attempt: attempt), attempt: attempt, timeoutSeconds: timeout,
+            manifest: manifest, source: input(for: node, attempt: attempt), attempt: attempt, timeoutSeconds: timeout,
             deadline: deadline, cancellationGrace: options.cancellationGrace, context: context,
             cancellation: context.cancellation)
         return (request, context)
     }
 
-    /// Under the lock: the agent input for `node`.
-    func input(for node: Int, attempt: Int) -> JSONValue {
-        var inputs = JSONObject()
+    /// Under the lock: the agent input for `node`, as parts (see AgentInput). Each output is
+    /// serialized once, when a dependent first reads it.
+    func input(for node: Int, attempt: Int) -> AgentInput {
+        if inputParts == nil {
+            inputParts = AgentInput.RunParts(
+                workflowId: workflowId, campaign: request.campaign, artifactsDirectory: artifactsDirectory,
+                baseDirectory: options.baseDirectory)
+        }
+        var entries: [AgentInput.Entry] = []
+        entries.reserveCapacity(state.nodes[node].dependencies.count)
         for edge in state.nodes[node].dependencies {
             let dependency = edge.node
             let key = state.nodes[dependency].outputKey
+            let entry: AgentInput.Entry
             switch state.nodes[dependency].state {
             case .completed:
-                if let output = outputs[dependency] { inputs[key] = .object(output) }
+                guard let output = outputs[dependency] else { continue }
+                if outputBytes.count < outputs.count {
+                    outputBytes += Array(repeating: nil, count: outputs.count - outputBytes.count)
+                }
+                let bytes = outputBytes[dependency] ?? JSONValue.object(output).compactBytes
+                outputBytes[dependency] = bytes
+                entry = AgentInput.Entry(key: key, value: output, bytes: bytes)
             case .failed, .skipped:
-                if edge.type == .soft { inputs[key] = ["error": .string(errors[dependency] ?? "did not complete")] }
+                guard edge.type == .soft else { continue }
+                let error: JSONObject = ["error": .string(errors[dependency] ?? "did not complete")]
+                entry = AgentInput.Entry(key: key, value: error, bytes: JSONValue.object(error).compactBytes)
             default:
-                break
+                continue
+            }
+            // A key met again keeps its first place and takes the later value (as a JSONObject would).
+            if let earlier = entries.firstIndex(where: { $0.key == key }) {
+                entries[earlier].value = entry.value
+                entries[earlier].bytes = entry.bytes
+            } else {
+                entries.append(entry)
             }
         }
-        return .object([
-            "workflow_id": .string(workflowId), "agent": .string(manifests[node].name),
-            "attempt": .integer(Int64(attempt)), "campaign": request.campaign, "inputs": .object(inputs),
-            "artifacts_dir": .string(artifactsDirectory), "base_dir": .string(options.baseDirectory),
-        ])
+        return AgentInput(run: inputParts!, agent: manifests[node].name, attempt: attempt, entries: entries)
     }
 
     // MARK: - Ending attempts
@@ -197,13 +235,13 @@ final class WorkflowRun: @unchecked Sendable {
         let duration = options.clock.now() - context.startedAt
         switch result.outcome {
         case .succeeded(let output):
+            // The completion is appended, not yet recorded: dependents become ready now, but
+            // every thread that starts one flushes before calling its plugin, and flush() drains
+            // everything appended before it (the completion included) in one record() call.
             outputs[node] = output
             var data: JSONObject = ["output": .object(output), "duration_seconds": .number(duration)]
             if let pid = result.workerPid { data["worker_pid"] = .integer(Int64(pid)) }
             log.append(.agentCompleted, agent: name, attempt: context.attempt, data: .object(data))
-            condition.unlock()
-            flush()
-            condition.lock()
             settling -= 1
             state.attemptEnded(node)
             state.settle(node, as: .completed)
@@ -241,8 +279,16 @@ final class WorkflowRun: @unchecked Sendable {
         }
         wakeWorkers(continuing: continuing)
         condition.unlock()
-        flush()
+        // A continuing worker flushes with the next start it takes (or before it idles).
+        if !continuing { flush() }
         return true
+    }
+
+    /// The result of an attempt whose agent.started (or the completion before it) could not be
+    /// recorded: the plugin is not called, and the workflow is failing already.
+    private func notRecorded(_ context: AttemptContext) -> AttemptResult {
+        let reason = log.failure ?? "the recorder failed"
+        return AttemptResult(outcome: .cancelled(message: "not run: the recorder failed (\(reason))"))
     }
 
     private func describeFailure(
@@ -328,13 +374,17 @@ final class WorkflowRun: @unchecked Sendable {
     // MARK: - Events
 
     /// Flushes pending events; a recorder failure fails the workflow.
-    func flush() {
+    /// - Returns: false when the recorder has failed (now or before).
+    @discardableResult
+    func flush() -> Bool {
         if let failure = log.flush() {
             condition.lock()
             let first = failReason == nil && !finished
             condition.unlock()
             if first { fail(reason: "the recorder failed: \(failure)") }
+            return false
         }
+        return true
     }
 
     func appendSkipped(_ node: Int, cause: Int) {

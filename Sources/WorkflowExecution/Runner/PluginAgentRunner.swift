@@ -49,7 +49,7 @@ public final class PluginAgentRunner: AgentRunner {
         case .inProcess:
             do {
                 let agent = try runtime.load(request.manifest)
-                return AttemptResult(outcome: agent.run(input: request.input, context: request.context))
+                return AttemptResult(outcome: agent.run(inputBytes: request.inputBytes, context: request.context))
             } catch {
                 return AttemptResult(outcome: .failed(message: "\(error)", retryable: false))
             }

@@ -28,15 +28,18 @@ extension Planner {
                     earliestStart: analysis.earliestStart[index], slack: analysis.slack(index),
                     estimate: built.estimates[index], isCritical: analysis.isCritical(index),
                     resources: manifest.resources, parallelSafe: manifest.parallelSafe,
-                    priority: analysis.remaining[index], isCompleted: completed.contains(manifest.name)))
+                    priority: analysis.remaining[index],
+                    isCompleted: !completed.isEmpty && completed.contains(manifest.name)))
         }
 
         var resolver = CatalogResolver(catalog: catalog, excluded: [])
         var alternatives: [String: [String]] = [:]
         for manifest in members {
             var list = resolver.substitutes(for: manifest)
-            for extra in requirements.goalAlternatives[manifest.name] ?? [] where !list.contains(extra) {
-                list.append(extra)
+            if !requirements.goalAlternatives.isEmpty {
+                for extra in requirements.goalAlternatives[manifest.name] ?? [] where !list.contains(extra) {
+                    list.append(extra)
+                }
             }
             if !list.isEmpty { alternatives[manifest.name] = list }
         }

@@ -79,25 +79,26 @@ struct CatalogResolver {
     /// Providers of `capability` in discovery order (cached).
     mutating func providers(ofCapability capability: String) -> [String] {
         if let cached = capabilityProviders[capability] { return cached }
-        let names = catalog.providers(ofCapability: capability).map(\.name)
+        let names = catalog.providerIndices(ofCapability: capability).map { catalog.agents[$0].name }
         capabilityProviders[capability] = names
         return names
     }
 
     /// The manifest's `alternatives` that exist, then other providers of its capabilities.
     mutating func substitutes(for manifest: Manifest) -> [String] {
+        // The list stays short (capped, and each capability contributes at most cap + 1), so
+        // "seen" is a linear scan of it: no set to allocate and hash per agent.
         var result: [String] = []
-        var seen: Set<String> = [manifest.name]
-        for name in manifest.alternatives where catalog.index(of: name) != nil && seen.insert(name).inserted {
+        func isNew(_ name: String) -> Bool { name != manifest.name && !result.contains(name) }
+        for name in manifest.alternatives where catalog.index(of: name) != nil && isNew(name) {
             result.append(name)
         }
         for capability in manifest.capabilities {
-            for name in providers(ofCapability: capability).prefix(Self.maxSubstitutes + 1)
-            where seen.insert(name).inserted {
+            for name in providers(ofCapability: capability).prefix(Self.maxSubstitutes + 1) where isNew(name) {
                 result.append(name)
             }
         }
-        return Array(result.prefix(Self.maxSubstitutes))
+        return result.count > Self.maxSubstitutes ? Array(result.prefix(Self.maxSubstitutes)) : result
     }
 
     /// `name` itself when usable, else its first substitute that is not excluded.

@@ -5,7 +5,7 @@ import WorkflowPlanning
 /// Estimates learned from recorded runs: the median duration of each agent's most recent
 /// completed runs, falling back to the manifest's `estimate_seconds` for an agent with no history.
 ///
-/// A snapshot: it reads `agent_performance` once, when made, and is a plain value after.
+/// A snapshot: it reads the completed runs (`agent_performance`) once, when made, and is a plain value after.
 /// The median is used because one stalled or cached run should not move the estimate much.
 public struct LearnedEstimates: EstimatesProvider, Sendable, Hashable {
     /// Recent durations per agent, newest first, at most `window` each.
@@ -58,9 +58,11 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT agent, duration_seconds FROM (
-                            SELECT agent, duration_seconds,
-                                row_number() OVER (PARTITION BY agent ORDER BY id DESC) AS recency
-                            FROM agent_performance)
+                            SELECT agent, max(0, duration_seconds) AS duration_seconds,
+                                row_number() OVER (
+                                    PARTITION BY agent ORDER BY finished_at DESC, workflow_id DESC, attempt DESC
+                                ) AS recency
+                            FROM agent_runs WHERE status = 'completed' AND duration_seconds IS NOT NULL)
                         WHERE recency <= ? ORDER BY agent, recency
                         """,
                     arguments: [window])

@@ -21,13 +21,13 @@ struct EventWriter {
                 INSERT INTO workflow_events (workflow_id, sequence, type, agent, attempt, timestamp, progress,
                     message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
-        ).execute(arguments: [
-            workflowId, event.sequence, event.type.rawValue, event.agent, event.attempt, event.timestamp,
-            event.progress, event.message, data?.compactText,
-        ])
+        ).run(
+            .text(workflowId), .integer(event.sequence), .text(event.type.rawValue), SQLValue(event.agent),
+            SQLValue(event.attempt), .real(event.timestamp), SQLValue(event.progress), SQLValue(event.message),
+            SQLValue(data?.compactText))
     }
 
-    /// Updates `agent_runs`, `agent_outputs`, `agent_performance` and `workflows` for the event.
+    /// Updates `agent_runs`, `agent_outputs` and `workflows` for the event.
     func derive(_ event: WorkflowEvent, attempt: Int, resumed: Bool) throws {
         let time = event.timestamp
         switch event.type {
@@ -46,7 +46,9 @@ struct EventWriter {
                         started_at = excluded.started_at, finished_at = NULL, duration_seconds = NULL, error = NULL,
                         worker_pid = excluded.worker_pid
                     """
-            ).execute(arguments: [workflowId, agent, attempt, time, event.data?["worker_pid"]?.integerValue])
+            ).run(
+                .text(workflowId), .text(agent), SQLValue(attempt), .real(time),
+                SQLValue(event.data?["worker_pid"]?.integerValue))
         case .agentCompleted:
             guard let agent = event.agent else { return }
             try complete(agent, attempt: attempt, event: event)
@@ -86,8 +88,8 @@ struct EventWriter {
         }
     }
 
-    /// Writes one agent's `agent_state_live` row from the fold.
-    func saveAgent(_ name: String, fold: LiveWorkflow) throws {
+    /// Writes one agent's `agent_state_live` row from the fold; `position` is used when the row is new.
+    func saveAgent(_ name: String, position: Int, fold: LiveWorkflow) throws {
         guard let record = fold.status.agents[name] else { return }
         try db.cachedStatement(
             sql: """
@@ -97,10 +99,10 @@ struct EventWriter {
                     progress = excluded.progress, estimate_seconds = coalesce(excluded.estimate_seconds, estimate_seconds),
                     started_at = excluded.started_at, finished_at = excluded.finished_at, message = excluded.message
                 """
-        ).execute(arguments: [
-            workflowId, name, fold.status.order.count - 1, record.state.rawValue, record.attempts, record.progress,
-            record.estimateSeconds, record.startedAt, record.finishedAt, record.message,
-        ])
+        ).run(
+            .text(workflowId), .text(name), SQLValue(position), .text(record.state.rawValue), SQLValue(record.attempts),
+            SQLValue(record.progress), SQLValue(record.estimateSeconds), SQLValue(record.startedAt),
+            SQLValue(record.finishedAt), SQLValue(record.message))
     }
 
     /// Rewrites every agent's `agent_state_live` row (after workflow-wide events).
@@ -116,10 +118,10 @@ struct EventWriter {
                 """)
         for (position, name) in fold.status.order.enumerated() {
             guard let record = fold.status.agents[name] else { continue }
-            try statement.execute(arguments: [
-                workflowId, name, position, record.state.rawValue, record.attempts, record.progress,
-                record.estimateSeconds, record.startedAt, record.finishedAt, record.message,
-            ])
+            try statement.run(
+                .text(workflowId), .text(name), SQLValue(position), .text(record.state.rawValue),
+                SQLValue(record.attempts), SQLValue(record.progress), SQLValue(record.estimateSeconds),
+                SQLValue(record.startedAt), SQLValue(record.finishedAt), SQLValue(record.message))
         }
     }
 
@@ -133,14 +135,14 @@ struct EventWriter {
                     progress_percentage = ?, heartbeat_at = max(coalesce(heartbeat_at, 0), ?), host_pid = ?,
                     estimated_completion_at = ?, updated_at = ? WHERE workflow_id = ?
                 """
-        ).execute(arguments: [
-            status.state.rawValue, status.lastSequence,
-            JSONValue.array(fold.running.map { .string($0) }).compactText, fold.total,
-            fold.counts[.waiting, default: 0], fold.counts[.running, default: 0],
-            fold.counts[.completed, default: 0], fold.counts[.failed, default: 0],
-            fold.counts[.skipped, default: 0], fold.progressPercentage, status.lastTimestamp ?? 0, pid,
-            fold.estimatedCompletion, status.lastTimestamp ?? 0, workflowId,
-        ])
+        ).run(
+            .text(status.state.rawValue), .integer(status.lastSequence),
+            .text(JSONValue.array(fold.running.map { .string($0) }).compactText), SQLValue(fold.total),
+            SQLValue(fold.counts[.waiting, default: 0]), SQLValue(fold.counts[.running, default: 0]),
+            SQLValue(fold.counts[.completed, default: 0]), SQLValue(fold.counts[.failed, default: 0]),
+            SQLValue(fold.counts[.skipped, default: 0]), .real(fold.progressPercentage),
+            .real(status.lastTimestamp ?? 0), .integer(pid), SQLValue(fold.estimatedCompletion),
+            .real(status.lastTimestamp ?? 0), .text(workflowId))
         if previousState != status.state.rawValue {
             try db.cachedStatement(sql: "UPDATE workflows SET state = ? WHERE id = ?")
                 .execute(arguments: [status.state.rawValue, workflowId])
@@ -152,21 +154,18 @@ struct EventWriter {
     private func complete(_ agent: String, attempt: Int, event: WorkflowEvent) throws {
         let time = event.timestamp
         let reported = event.data?["duration_seconds"]?.doubleValue
-        let duration = try Double.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
-                        worker_pid) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?)
-                    ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
-                        finished_at = excluded.finished_at,
-                        duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
-                        worker_pid = coalesce(excluded.worker_pid, worker_pid)
-                    RETURNING duration_seconds
-                    """),
-            arguments: [
-                workflowId, agent, attempt, time - (reported ?? 0), time, reported ?? 0,
-                event.data?["worker_pid"]?.integerValue, reported,
-            ]) ?? reported ?? 0
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
+                    worker_pid) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?)
+                ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
+                    finished_at = excluded.finished_at,
+                    duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
+                    worker_pid = coalesce(excluded.worker_pid, worker_pid)
+                """
+        ).run(
+            .text(workflowId), .text(agent), SQLValue(attempt), .real(time - (reported ?? 0)), .real(time),
+            .real(reported ?? 0), SQLValue(event.data?["worker_pid"]?.integerValue), SQLValue(reported))
         let output = event.data?["output"] ?? .object([:])
         try db.cachedStatement(
             sql: """
@@ -175,13 +174,10 @@ struct EventWriter {
                 ON CONFLICT (workflow_id, agent) DO UPDATE SET attempt = excluded.attempt, sequence = excluded.sequence,
                     created_at = excluded.created_at, output_json = excluded.output_json
                 """
-        ).execute(arguments: [workflowId, agent, attempt, event.sequence, time, output.compactText])
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO agent_performance (agent, workflow_id, attempt, duration_seconds, recorded_at)
-                VALUES (?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [agent, workflowId, attempt, max(0, duration), time])
+        ).run(
+            .text(workflowId), .text(agent), SQLValue(attempt), .integer(event.sequence), .real(time),
+            .text(output.compactText))
+        // The learned duration is the run row's `duration_seconds` (agent_performance is a view).
     }
 
     private func closeRunningAttempts(at time: Double, reason: String) throws {

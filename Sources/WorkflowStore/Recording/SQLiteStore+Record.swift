@@ -60,17 +60,17 @@ extension SQLiteStore {
         let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, agent) in planAgents.enumerated() {
             guard let name = agent["name"]?.stringValue else { continue }
-            try insertAgent.execute(arguments: [
-                id, name, position[name] ?? order.count + index, agent["group"]?.integerValue,
-                agent["estimate"]?["seconds"]?.doubleValue ?? agent["estimate_seconds"]?.doubleValue,
-                agent["estimate"]?["source"]?.stringValue, agent["critical"]?.boolValue,
-                agent["max_retries"]?.integerValue, agent["timeout_seconds"]?.doubleValue,
-            ])
+            try insertAgent.run(
+                .text(id), .text(name), SQLValue(position[name] ?? order.count + index),
+                SQLValue(agent["group"]?.integerValue),
+                SQLValue(agent["estimate"]?["seconds"]?.doubleValue ?? agent["estimate_seconds"]?.doubleValue),
+                SQLValue(agent["estimate"]?["source"]?.stringValue), SQLValue(agent["critical"]?.boolValue),
+                SQLValue(agent["max_retries"]?.integerValue), SQLValue(agent["timeout_seconds"]?.doubleValue))
             for dependency in agent["dependencies"]?.arrayValue ?? [] {
                 let target = dependency["agent"]?.stringValue ?? dependency.stringValue
                 guard let target else { continue }
                 let type = dependency["type"]?.stringValue ?? "hard"
-                try insertDependency.execute(arguments: [id, name, target, type])
+                try insertDependency.run(.text(id), .text(name), .text(target), .text(type))
             }
         }
         let title = request["campaign"]?["title"]?.stringValue ?? request["title"]?.stringValue
@@ -97,7 +97,7 @@ extension SQLiteStore {
                 VALUES (?, ?, ?, 'waiting', 0, ?)
                 """)
         for (index, name) in order.enumerated() {
-            try insertState.execute(arguments: [id, name, index, estimates[name] ?? nil])
+            try insertState.run(.text(id), .text(name), SQLValue(index), SQLValue(estimates[name] ?? nil))
         }
     }
 
@@ -151,9 +151,9 @@ extension SQLiteStore {
     private static func record(
         _ db: Database, workflowId: String, events: [WorkflowEvent], live: LiveCache, pid: Int64
     ) throws -> LiveWorkflow {
-        var storedSequence = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT last_sequence FROM workflow_state_live WHERE workflow_id = ?"),
-            arguments: [workflowId])
+        var storedSequence = try db.cachedStatement(
+            sql: "SELECT last_sequence FROM workflow_state_live WHERE workflow_id = ?"
+        ).integer(.text(workflowId))
         if storedSequence == nil {
             guard let first = events.first, first.type == .workflowStarted, let plan = first.data?["plan"] else {
                 throw StoreError.unknownWorkflow(workflowId)
@@ -169,6 +169,11 @@ extension SQLiteStore {
         }
         let previousState = fold.status.lastSequence == 0 ? nil : fold.status.state.rawValue
         let writer = EventWriter(db: db, workflowId: workflowId)
+        // agent_state_live is written once per transaction for each agent touched (its last
+        // state), not once per event: a completion and the next start share one commit.
+        var touched: [String] = []
+        var positions: [String: Int] = [:]
+        var rewriteAll = false
         for event in events {
             let expected = fold.status.lastSequence + 1
             guard event.sequence == expected else {
@@ -180,9 +185,18 @@ extension SQLiteStore {
             try writer.derive(event, attempt: attempt, resumed: resumed)
             switch fold.apply(event) {
             case .none: break
-            case .agent(let name): try writer.saveAgent(name, fold: fold)
-            case .all: try writer.saveAllAgents(fold: fold)
+            case .agent(let name):
+                if positions[name] == nil {
+                    positions[name] = fold.status.order.count - 1
+                    touched.append(name)
+                }
+            case .all: rewriteAll = true
             }
+        }
+        if rewriteAll {
+            try writer.saveAllAgents(fold: fold)
+        } else {
+            for name in touched { try writer.saveAgent(name, position: positions[name] ?? 0, fold: fold) }
         }
         try writer.saveLive(fold, pid: pid, previousState: previousState)
         return fold
