@@ -56,7 +56,7 @@ import Testing
 
     @Test func integersBeyondInt64BecomeNumbers() throws {
         #expect(try JSONValue(parsing: "9223372036854775808") == .number(9_223_372_036_854_775_808))
-        #expect(try JSONValue(parsing: "-9223372036854775809") == .number(-9_223_372_036_854_775_809))
+        #expect(try JSONValue(parsing: "-9223372036854775809") == .number(-0x1p63), "rounds to the nearest Double")
     }
 
     @Test func fractionsAndExponentsAreNumbers() throws {
