@@ -10,7 +10,7 @@ import GRDB
 /// The store's schema: the numbered migrations, in order.
 enum StoreSchema {
     /// The highest schema number this build knows.
-    static let version = 2
+    static let version = 3
 
     /// The migrator with every migration of this build.
     static var migrator: DatabaseMigrator {
@@ -22,6 +22,10 @@ enum StoreSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         return migrator
     }
@@ -179,5 +183,59 @@ extension StoreSchema {
             SELECT row_number() OVER (ORDER BY finished_at, workflow_id, agent, attempt) AS id, agent, workflow_id,
                 attempt, max(0, duration_seconds) AS duration_seconds, finished_at AS recorded_at
             FROM agent_runs WHERE status = 'completed' AND duration_seconds IS NOT NULL;
+        """
+}
+
+extension StoreSchema {
+    /// v3: fewer B-trees written per commit. A chain's commit (one agent's completion and the
+    /// next one's start) wrote six pages; three of them only repeated what other rows hold.
+    /// - The output moves into its `agent_runs` row (`output_json`, `output_sequence`), which
+    ///   the completion writes anyway; `agent_outputs` becomes a view with the same columns.
+    /// - `workflow_state_live` becomes a view: its per-event columns (running agents, counts,
+    ///   progress, estimated completion) are written as one JSON array (`live`) on the last
+    ///   event of each `record` call, a row on the log page being written anyway;
+    ///   `last_sequence`, `updated_at` and the heartbeat come from the last event. What changes
+    ///   only with the workflow's state or the heartbeat stays in the table `workflow_live`
+    ///   (the former table, renamed), written on workflow-level events and heartbeats.
+    static let v3 = """
+        ALTER TABLE agent_runs ADD COLUMN output_json TEXT;
+        ALTER TABLE agent_runs ADD COLUMN output_sequence INTEGER;
+        INSERT OR IGNORE INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds)
+            SELECT workflow_id, agent, coalesce(attempt, 1), 'completed', created_at, created_at, 0 FROM agent_outputs;
+        UPDATE agent_runs SET (output_json, output_sequence) = (
+            SELECT o.output_json, o.sequence FROM agent_outputs o
+            WHERE o.workflow_id = agent_runs.workflow_id AND o.agent = agent_runs.agent
+                AND coalesce(o.attempt, 1) = agent_runs.attempt)
+        WHERE EXISTS (
+            SELECT 1 FROM agent_outputs o WHERE o.workflow_id = agent_runs.workflow_id AND o.agent = agent_runs.agent
+                AND coalesce(o.attempt, 1) = agent_runs.attempt);
+        DROP TABLE agent_outputs;
+        CREATE VIEW agent_outputs AS
+            SELECT workflow_id, agent, attempt, output_sequence AS sequence, finished_at AS created_at, output_json
+            FROM agent_runs r WHERE output_json IS NOT NULL AND attempt = (
+                SELECT max(attempt) FROM agent_runs l
+                WHERE l.workflow_id = r.workflow_id AND l.agent = r.agent AND l.output_json IS NOT NULL);
+        ALTER TABLE workflow_events ADD COLUMN live TEXT;
+        ALTER TABLE workflow_state_live RENAME TO workflow_live;
+        CREATE VIEW workflow_state_live AS
+            SELECT b.workflow_id, b.state, coalesce(e.sequence, b.last_sequence) AS last_sequence,
+                coalesce(json_extract(e.live, '$[0]'), b.running_agents) AS running_agents,
+                coalesce(json_extract(e.live, '$[1]'), b.total_count) AS total_count,
+                coalesce(json_extract(e.live, '$[2]'), b.waiting_count) AS waiting_count,
+                coalesce(json_extract(e.live, '$[3]'), b.running_count) AS running_count,
+                coalesce(json_extract(e.live, '$[4]'), b.completed_count) AS completed_count,
+                coalesce(json_extract(e.live, '$[5]'), b.failed_count) AS failed_count,
+                coalesce(json_extract(e.live, '$[6]'), b.skipped_count) AS skipped_count,
+                CAST(coalesce(json_extract(e.live, '$[7]'), b.progress_percentage) AS REAL) AS progress_percentage,
+                CASE WHEN e.timestamp IS NULL THEN b.heartbeat_at
+                    ELSE max(coalesce(b.heartbeat_at, 0), e.timestamp) END AS heartbeat_at,
+                b.host_pid,
+                CASE WHEN e.live IS NULL THEN b.estimated_completion_at
+                    ELSE CAST(json_extract(e.live, '$[8]') AS REAL) END AS estimated_completion_at,
+                coalesce(e.timestamp, b.updated_at) AS updated_at
+            FROM workflow_live b
+            LEFT JOIN workflow_events e ON e.workflow_id = b.workflow_id AND e.sequence = (
+                SELECT m.sequence FROM workflow_events m WHERE m.workflow_id = b.workflow_id
+                ORDER BY m.sequence DESC LIMIT 1);
         """
 }

@@ -8,9 +8,10 @@ struct EventWriter {
     let db: Database
     let workflowId: String
 
-    /// Appends the event to the log. The output of `agent.completed` is kept once, in
-    /// `agent_outputs`; reading the log puts it back into `data.output`.
-    func append(_ event: WorkflowEvent) throws {
+    /// Appends the event to the log. The output of `agent.completed` is kept once, in its
+    /// `agent_runs` row; reading the log puts it back into `data.output`. `live` (the
+    /// workflow's live counters, see `liveColumn`) goes on the last event of a `record` call.
+    func append(_ event: WorkflowEvent, live: String? = nil) throws {
         var data = event.data
         if event.type == .agentCompleted, var object = data?.objectValue, object["output"] != nil {
             object.removeValue(forKey: "output")
@@ -19,15 +20,15 @@ struct EventWriter {
         try db.cachedStatement(
             sql: """
                 INSERT INTO workflow_events (workflow_id, sequence, type, agent, attempt, timestamp, progress,
-                    message, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    message, data, live) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).run(
             .text(workflowId), .integer(event.sequence), .text(event.type.rawValue), SQLValue(event.agent),
             SQLValue(event.attempt), .real(event.timestamp), SQLValue(event.progress), SQLValue(event.message),
-            SQLValue(data?.compactText))
+            SQLValue(data?.compactText), SQLValue(live))
     }
 
-    /// Updates `agent_runs`, `agent_outputs` and `workflows` for the event.
+    /// Updates `agent_runs` (with the output of a completion) and `workflows` for the event.
     func derive(_ event: WorkflowEvent, attempt: Int, resumed: Bool) throws {
         let time = event.timestamp
         switch event.type {
@@ -125,12 +126,31 @@ struct EventWriter {
         }
     }
 
-    /// Writes `workflow_state_live` and, when it changed, `workflows.state`.
+    /// The live counters of the fold as the `workflow_events.live` JSON array that the
+    /// `workflow_state_live` view reads: running agents (in start order), total, waiting,
+    /// running, completed, failed and skipped counts, progress percentage, estimated completion.
+    static func liveColumn(_ fold: LiveWorkflow) -> String {
+        var text = "["
+        text += JSONValue.array(fold.running.map { .string($0) }).compactText
+        for count in [
+            fold.total, fold.counts[.waiting, default: 0], fold.counts[.running, default: 0],
+            fold.counts[.completed, default: 0], fold.counts[.failed, default: 0], fold.counts[.skipped, default: 0],
+        ] {
+            text += ",\(count)"
+        }
+        text += "," + JSONValue.number(fold.progressPercentage).compactText
+        text += "," + (fold.estimatedCompletion.map { JSONValue.number($0).compactText } ?? "null") + "]"
+        return text
+    }
+
+    /// Writes the `workflow_live` row (state, host, heartbeat and, for readers of an older
+    /// log, the counters) and, when it changed, `workflows.state`. Called for workflow-level
+    /// events and when this process first records the workflow, not for every agent event.
     func saveLive(_ fold: LiveWorkflow, pid: Int64, previousState: String?) throws {
         let status = fold.status
         try db.cachedStatement(
             sql: """
-                UPDATE workflow_state_live SET state = ?, last_sequence = ?, running_agents = ?, total_count = ?,
+                UPDATE workflow_live SET state = ?, last_sequence = ?, running_agents = ?, total_count = ?,
                     waiting_count = ?, running_count = ?, completed_count = ?, failed_count = ?, skipped_count = ?,
                     progress_percentage = ?, heartbeat_at = max(coalesce(heartbeat_at, 0), ?), host_pid = ?,
                     estimated_completion_at = ?, updated_at = ? WHERE workflow_id = ?
@@ -154,30 +174,23 @@ struct EventWriter {
     private func complete(_ agent: String, attempt: Int, event: WorkflowEvent) throws {
         let time = event.timestamp
         let reported = event.data?["duration_seconds"]?.doubleValue
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
-                    worker_pid) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?)
-                ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
-                    finished_at = excluded.finished_at,
-                    duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
-                    worker_pid = coalesce(excluded.worker_pid, worker_pid)
-                """
-        ).run(
-            .text(workflowId), .text(agent), SQLValue(attempt), .real(time - (reported ?? 0)), .real(time),
-            .real(reported ?? 0), SQLValue(event.data?["worker_pid"]?.integerValue), SQLValue(reported))
         let output = event.data?["output"] ?? .object([:])
         try db.cachedStatement(
             sql: """
-                INSERT INTO agent_outputs (workflow_id, agent, attempt, sequence, created_at, output_json)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (workflow_id, agent) DO UPDATE SET attempt = excluded.attempt, sequence = excluded.sequence,
-                    created_at = excluded.created_at, output_json = excluded.output_json
+                INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, finished_at, duration_seconds,
+                    worker_pid, output_json, output_sequence) VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'completed',
+                    finished_at = excluded.finished_at,
+                    duration_seconds = coalesce(?, excluded.finished_at - started_at), error = NULL,
+                    worker_pid = coalesce(excluded.worker_pid, worker_pid), output_json = excluded.output_json,
+                    output_sequence = excluded.output_sequence
                 """
         ).run(
-            .text(workflowId), .text(agent), SQLValue(attempt), .integer(event.sequence), .real(time),
-            .text(output.compactText))
-        // The learned duration is the run row's `duration_seconds` (agent_performance is a view).
+            .text(workflowId), .text(agent), SQLValue(attempt), .real(time - (reported ?? 0)), .real(time),
+            .real(reported ?? 0), SQLValue(event.data?["worker_pid"]?.integerValue), .text(output.compactText),
+            .integer(event.sequence), SQLValue(reported))
+        // The output is stored once, in the run row (agent_outputs is a view); so is the
+        // learned duration (agent_performance is a view).
     }
 
     private func closeRunningAttempts(at time: Double, reason: String) throws {

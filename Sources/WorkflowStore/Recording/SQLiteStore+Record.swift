@@ -86,7 +86,7 @@ extension SQLiteStore {
             }, uniquingKeysWith: { first, _ in first })
         try db.execute(
             sql: """
-                INSERT INTO workflow_state_live (workflow_id, state, last_sequence, running_agents, total_count,
+                INSERT INTO workflow_live (workflow_id, state, last_sequence, running_agents, total_count,
                     waiting_count, running_count, completed_count, failed_count, skipped_count, progress_percentage,
                     updated_at) VALUES (?, 'pending', 0, '[]', ?, ?, 0, 0, 0, 0, 0, ?)
                 """,
@@ -106,9 +106,10 @@ extension SQLiteStore {
     /// Appends `events` and everything derived from them, in one transaction.
     ///
     /// Per event: a `workflow_events` row; for agent events the attempt's `agent_runs` row
-    /// and the agent's `agent_state_live` row; for `agent.completed` also `agent_outputs`
-    /// (from `data.output`) and `agent_performance` (from `data.duration_seconds`, else the
-    /// attempt's start to the event). Per call: `workflow_state_live` and `workflows.state`.
+    /// and the agent's `agent_state_live` row; for `agent.completed` the output (`data.output`)
+    /// and duration (`data.duration_seconds`, else the attempt's start to the event) go in the
+    /// run row. Per call: the live counters on the last event (the `workflow_state_live`
+    /// view); on workflow-level events also `workflow_live` and `workflows.state`.
     /// A `workflow.started` event for a workflow not yet stored creates it from `data.plan`.
     /// When this returns, the events survive a crash of the process (see docs/STORE.md).
     /// - Throws: `StoreError.badSequence` when a sequence is not the next one,
@@ -140,7 +141,7 @@ extension SQLiteStore {
         let pid = Int64(ProcessInfo.processInfo.processIdentifier)
         try write { db in
             try db.execute(
-                sql: "UPDATE workflow_state_live SET heartbeat_at = ?, host_pid = ? WHERE workflow_id = ?",
+                sql: "UPDATE workflow_live SET heartbeat_at = ?, host_pid = ? WHERE workflow_id = ?",
                 arguments: [timestamp, pid, workflowId])
             if db.changesCount == 0 { throw StoreError.unknownWorkflow(workflowId) }
         }
@@ -151,8 +152,14 @@ extension SQLiteStore {
     private static func record(
         _ db: Database, workflowId: String, events: [WorkflowEvent], live: LiveCache, pid: Int64
     ) throws -> LiveWorkflow {
+        // The last sequence is the log's (workflow_live.last_sequence only moves with
+        // workflow-level events); no row in workflow_live means no such workflow.
         var storedSequence = try db.cachedStatement(
-            sql: "SELECT last_sequence FROM workflow_state_live WHERE workflow_id = ?"
+            sql: """
+                SELECT coalesce((SELECT sequence FROM workflow_events WHERE workflow_id = ?1
+                    ORDER BY sequence DESC LIMIT 1), last_sequence)
+                FROM workflow_live WHERE workflow_id = ?1
+                """
         ).integer(.text(workflowId))
         if storedSequence == nil {
             guard let first = events.first, first.type == .workflowStarted, let plan = first.data?["plan"] else {
@@ -163,10 +170,16 @@ extension SQLiteStore {
             storedSequence = 0
         }
         let lastSequence = storedSequence ?? 0
+        // `fold` must be the only reference to the cached fold: another would make the first
+        // mutation copy every agent's record.
         var fold = live.take(workflowId) ?? LiveWorkflow(workflowId: workflowId)
+        let wasCached = fold.status.lastSequence != 0
         if fold.status.lastSequence != lastSequence {
             fold = LiveWorkflow(workflowId: workflowId, events: try storedEvents(db, workflowId: workflowId))
         }
+        // workflow_live (state, host pid) is written when this process first records the
+        // workflow and on workflow-level events; agent events only write the log's `live`.
+        var workflowLevel = !wasCached
         let previousState = fold.status.lastSequence == 0 ? nil : fold.status.state.rawValue
         let writer = EventWriter(db: db, workflowId: workflowId)
         // agent_state_live is written once per transaction for each agent touched (its last
@@ -181,9 +194,11 @@ extension SQLiteStore {
             }
             let attempt = event.attempt ?? event.agent.flatMap { fold.status.agents[$0]?.attempts } ?? 1
             let resumed = event.type == .workflowStarted && fold.status.startedAt != nil
-            try writer.append(event)
+            let change = fold.apply(event)
+            try writer.append(event, live: event.sequence == events.last?.sequence ? EventWriter.liveColumn(fold) : nil)
             try writer.derive(event, attempt: attempt, resumed: resumed)
-            switch fold.apply(event) {
+            if event.agent == nil && event.type != .agentLog { workflowLevel = true }
+            switch change {
             case .none: break
             case .agent(let name):
                 if positions[name] == nil {
@@ -198,7 +213,9 @@ extension SQLiteStore {
         } else {
             for name in touched { try writer.saveAgent(name, position: positions[name] ?? 0, fold: fold) }
         }
-        try writer.saveLive(fold, pid: pid, previousState: previousState)
+        if workflowLevel || previousState != fold.status.state.rawValue {
+            try writer.saveLive(fold, pid: pid, previousState: previousState)
+        }
         return fold
     }
 
@@ -208,8 +225,8 @@ extension SQLiteStore {
             sql: """
                 SELECT e.sequence, e.type, e.agent, e.attempt, e.timestamp, e.progress, e.message, e.data,
                     o.output_json FROM workflow_events e
-                LEFT JOIN agent_outputs o
-                    ON o.workflow_id = e.workflow_id AND o.agent = e.agent AND o.sequence = e.sequence
+                LEFT JOIN agent_runs o
+                    ON o.workflow_id = e.workflow_id AND o.agent = e.agent AND o.output_sequence = e.sequence
                 WHERE e.workflow_id = ? AND e.sequence > ? ORDER BY e.sequence LIMIT ?
                 """,
             arguments: [workflowId, after, limit ?? -1])
