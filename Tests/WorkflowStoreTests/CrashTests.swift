@@ -20,12 +20,14 @@ import WorkflowExecution
     @Test(arguments: [40, 400, 1500])
     func aKilledWriterLeavesACommittedPrefixThatResumes(killAfterEvents: Int) throws {
         let path = temporaryDatabasePath()
-        let agents = 30_000  // far more than it can record before the kill, however fast the store gets
+        let agents = 10_000  // far more than it can record before the kill, however fast the store gets
         let writer = Self.writerPath
         #expect(FileManager.default.isExecutableFile(atPath: writer), "build StoreCrashWriter first (swift build): \(writer)")
         let child = Process()
         child.executableURL = URL(fileURLWithPath: writer)
         child.arguments = [path, "wf-crash", "\(agents)"]
+        let errors = Pipe()
+        child.standardError = errors
         try child.run()
         // Wait for the child to create the database, then until it has recorded enough.
         let deadline = Date().addingTimeInterval(60)
@@ -39,7 +41,8 @@ import WorkflowExecution
         }
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
-        #expect(child.terminationReason == .uncaughtSignal, "the writer finished before it was killed")
+        let written = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(child.terminationReason == .uncaughtSignal, "the writer finished before it was killed: \(written)")
 
         let store = try SQLiteStore(path: path)
         #expect(try store.integrityCheck() == ["ok"])

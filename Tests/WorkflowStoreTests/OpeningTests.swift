@@ -114,3 +114,25 @@ import WorkflowExecution
         #expect(try normal.pool.read { db in try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") } == true)
     }
 }
+
+/// Several hosts opening the same new database at once (two `agenthost run` started together).
+@Suite struct ConcurrentOpeningTests {
+    @Test func processesOpeningANewDatabaseTogetherAllSucceed() throws {
+        for round in 0..<5 {
+            let path = temporaryDatabasePath()
+            let writers = (0..<4).map { index in
+                let child = Process()
+                child.executableURL = URL(fileURLWithPath: CrashTests.writerPath)
+                child.arguments = [path, "wf-\(round)-\(index)", "5"]
+                child.standardError = Pipe()
+                return child
+            }
+            for writer in writers { try writer.run() }
+            for writer in writers { writer.waitUntilExit() }
+            let errors = writers.map { String(decoding: ($0.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+            #expect(writers.allSatisfy { $0.terminationStatus == 0 }, "round \(round): \(errors)")
+            let store = try SQLiteStore(path: path)
+            #expect(try store.workflows().count == 4)
+        }
+    }
+}
