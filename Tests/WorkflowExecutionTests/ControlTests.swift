@@ -48,7 +48,7 @@ import WorkflowPlanning
             agent("hangs", timeout: 0.05, order: 0), agent("other", order: 1),
             agent("soft", [.agent("hangs", .soft)], order: 2),
         ]
-        let runner = FakeRunner(["hangs": .hang(ms: 400)])
+        let runner = FakeRunner(["hangs": .hang(ms: 3000)])  // far beyond timeout + grace, even on a loaded machine
         let harness = try Harness(manifests, goal: ["soft", "other"], runner: runner, grace: 0.05)
         let (handle, status) = harness.run()
         #expect(status.agents["hangs"]?.state == .failed)
