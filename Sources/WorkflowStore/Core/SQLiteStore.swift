@@ -89,19 +89,36 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
         configuration.busyMode = .timeout(10)
         configuration.label = "AgentHost.SQLiteStore"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; the writer
-            // is one long-lived connection, so setting the mode here holds for every write.
-            let synchronous = durability == .powerLoss ? "FULL" : "NORMAL"
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
-            }
-            try Self.migrate(pool, path: path)
+            pool = try Self.open(path: path, configuration: configuration, durability: durability)
         } catch let error as StoreError {
             throw error
         } catch {
             throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Opens the pool, sets the durability pragmas and migrates.
+    ///
+    /// Switching a new database to WAL can answer "database is locked" at once, without waiting
+    /// for the busy timeout, while another process is creating the same file (two hosts
+    /// started together): such an opening is retried for up to about five seconds.
+    private static func open(path: String, configuration: Configuration, durability: Durability) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(5)
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; the writer
+                // is one long-lived connection, so setting the mode here holds for every write.
+                let synchronous = durability == .powerLoss ? "FULL" : "NORMAL"
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+                }
+                try Self.migrate(pool, path: path)
+                return pool
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            }
         }
     }
 
@@ -132,7 +149,17 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
                     known: "\(migrator.migrations.joined(separator: ", "))")
             }
         }
-        try migrator.migrate(pool)
+        // Two processes opening a new database at once both read "nothing applied"; the slower
+        // one's CREATE TABLE then fails on what the faster one committed. Re-reading what is
+        // applied and going on from there is the fix, a few times at most.
+        for attempt in 1... {
+            do {
+                return try migrator.migrate(pool)
+            } catch {
+                let applied = (try? pool.read { db in try migrator.appliedIdentifiers(db) }) ?? []
+                if attempt >= 5 || applied.isEmpty { throw error }
+            }
+        }
     }
 
     /// Turns any error from GRDB or the file system into a `StoreError` naming the path.
