@@ -42,9 +42,10 @@ public struct Catalog: Sendable {
             for output in kept[index].outputs { byOutput[output, default: []].append(index) }
         }
         // Names are interned once here, so planning follows agent dependencies by position.
-        var dependencyOffsets: [Int32] = [0]
+        var dependencyOffsets: [Int32] = []
         var dependencyAgents: [Int32] = []
         dependencyOffsets.reserveCapacity(kept.count + 1)
+        dependencyOffsets.append(0)
         for index in kept.indices {
             for dependency in kept[index].dependencies {
                 if case .agent(let name) = dependency.target, let index = indexByName[name] {
