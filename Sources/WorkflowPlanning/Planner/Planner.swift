@@ -100,7 +100,8 @@ extension Planner {
             if !resourceNames.isEmpty {
                 let resources = agents[index].resources
                 demands.append(
-                    resources.isEmpty ? [] : resources.sorted { $0.key < $1.key }.map { (resourceIndex[$0.key]!, $0.value) })
+                    resources.isEmpty
+                        ? [] : resources.sorted { $0.key < $1.key }.map { (resourceIndex[$0.key]!, $0.value) })
             }
         }
         let graph = try DependencyGraph(
@@ -170,7 +171,9 @@ extension Planner {
         }
         result.goals = requirements.goals.compactMap { newIndex[$0] < 0 ? nil : newIndex[$0] }
         for member in members.indices {
-            if let why = reason[member] { result.dropped.append(DroppedAgent(agent: members.name(member), reason: why)) }
+            if let why = reason[member] {
+                result.dropped.append(DroppedAgent(agent: members.name(member), reason: why))
+            }
         }
         return result
     }

@@ -258,8 +258,8 @@ extension Planner {
                 continue
             }
             guard let chosen = all.first(where: { !resolver.isExcluded($0) }) else {
-                result.dropped.append(
-                    DroppedAgent(agent: catalog.agents[all[0]].name, reason: "every provider of the \(kind) \(entry) is excluded"))
+                let reason = "every provider of the \(kind) \(entry) is excluded"
+                result.dropped.append(DroppedAgent(agent: catalog.agents[all[0]].name, reason: reason))
                 continue
             }
             goalIndices.append(chosen)
