@@ -11,21 +11,58 @@ public struct Catalog: Sendable {
     private let indexByName: [String: Int]
     private let byCapability: [String: [Int]]
     private let byOutput: [String: [Int]]
+    /// Per agent, offsets into `dependencyAgents` (`agents.count + 1` entries).
+    private let dependencyOffsets: [Int32]
+    /// Per declared dependency, the position of the agent it names; -1 for a capability
+    /// dependency or an unknown agent.
+    private let dependencyAgents: [Int32]
+    /// Per agent, whether it lists `alternatives` or shares a capability with another agent.
+    private let substitutable: [Bool]
 
     /// Builds the indexes. Later duplicates of a name are ignored (discovery reports them).
     public init(agents: [Manifest], templates: [WorkflowTemplate] = []) {
-        var kept: [Manifest] = []
         var indexByName: [String: Int] = [:]
         var byCapability: [String: [Int]] = [:]
         var byOutput: [String: [Int]] = [:]
-        kept.reserveCapacity(agents.count)
-        for manifest in agents where indexByName[manifest.name] == nil {
-            let index = kept.count
-            kept.append(manifest)
-            indexByName[manifest.name] = index
-            for capability in manifest.capabilities { byCapability[capability, default: []].append(index) }
-            for output in manifest.outputs { byOutput[output, default: []].append(index) }
+        indexByName.reserveCapacity(agents.count)
+        var duplicates = false
+        for index in agents.indices {
+            if indexByName[agents[index].name] == nil {
+                indexByName[agents[index].name] = indexByName.count
+            } else {
+                duplicates = true
+            }
         }
+        // Without duplicates the array is shared, not copied manifest by manifest.
+        var seen: Set<String> = []
+        let kept = duplicates ? agents.filter { seen.insert($0.name).inserted } : agents
+        byCapability.reserveCapacity(kept.count)
+        for index in kept.indices {
+            for capability in kept[index].capabilities { byCapability[capability, default: []].append(index) }
+            for output in kept[index].outputs { byOutput[output, default: []].append(index) }
+        }
+        // Names are interned once here, so planning follows agent dependencies by position.
+        var dependencyOffsets: [Int32] = []
+        var dependencyAgents: [Int32] = []
+        dependencyOffsets.reserveCapacity(kept.count + 1)
+        dependencyOffsets.append(0)
+        for index in kept.indices {
+            for dependency in kept[index].dependencies {
+                if case .agent(let name) = dependency.target, let index = indexByName[name] {
+                    dependencyAgents.append(Int32(index))
+                } else {
+                    dependencyAgents.append(-1)
+                }
+            }
+            dependencyOffsets.append(Int32(dependencyAgents.count))
+        }
+        var substitutable = kept.indices.map { !kept[$0].alternatives.isEmpty }
+        for providers in byCapability.values where providers.count > 1 {
+            for index in providers { substitutable[index] = true }
+        }
+        self.substitutable = substitutable
+        self.dependencyOffsets = dependencyOffsets
+        self.dependencyAgents = dependencyAgents
         self.agents = kept
         self.templates = templates
         self.indexByName = indexByName
@@ -52,9 +89,26 @@ public struct Catalog: Sendable {
         byCapability[capability] ?? []
     }
 
+    /// The position of the agent named by dependency `dependency` of the agent at `index`:
+    /// `agents[index].dependencies[dependency]`, already looked up by name. `nil` for a
+    /// capability dependency or a name no known agent has.
+    public func agentIndex(ofDependency dependency: Int, ofAgentAt index: Int) -> Int? {
+        let value = dependencyAgents[Int(dependencyOffsets[index]) + dependency]
+        return value < 0 ? nil : Int(value)
+    }
+
+    /// Whether the agent at `index` may have substitutes: it lists `alternatives`, or another
+    /// agent declares one of its capabilities. `false` means it has none, without lookups.
+    public func hasSubstitutes(agentAt index: Int) -> Bool { substitutable[index] }
+
     /// Agents that declare `output`, in discovery order.
     public func providers(ofOutput output: String) -> [Manifest] {
         (byOutput[output] ?? []).map { agents[$0] }
+    }
+
+    /// Positions (in `agents`) of the agents that declare `output`, in discovery order.
+    public func providerIndices(ofOutput output: String) -> [Int] {
+        byOutput[output] ?? []
     }
 
     /// The template for `campaignType`, if any.

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// When each agent starts under a strategy, and how long the whole plan takes.
 public struct Schedule: Sendable {
     /// The strategy simulated.
@@ -56,7 +54,7 @@ extension DependencyGraph {
     /// A topological order taking the lowest ready index first; each agent its own group.
     func sequentialSchedule() -> Schedule {
         var pending = [Int32](repeating: 0, count: count)
-        var ready = Heap<Int32>()
+        var ready = BinaryHeap<Int32>()
         for agent in 0..<count {
             pending[agent] = dependencyOffsets[agent + 1] - dependencyOffsets[agent]
             if pending[agent] == 0 { ready.insert(Int32(agent)) }
@@ -107,6 +105,20 @@ extension DependencyGraph {
     /// resource limits. With limits, ready agents that do not fit are set aside and put
     /// back, so a step costs O(k log V) for k agents blocked on resources.
     func adaptiveSchedule(analysis: GraphAnalysis, maxConcurrency: Int, limits: [Int]) throws(PlanningError) -> Schedule {
+        try simulateAdaptive(analysis: analysis, maxConcurrency: maxConcurrency, limits: limits, recording: true)
+    }
+
+    /// The adaptive schedule's duration alone (what the recommendations compare): the same
+    /// simulation without recording the order and start times.
+    func adaptiveEstimate(analysis: GraphAnalysis, maxConcurrency: Int, limits: [Int]) throws(PlanningError) -> Double {
+        try simulateAdaptive(analysis: analysis, maxConcurrency: maxConcurrency, limits: limits, recording: false)
+            .estimatedSeconds
+    }
+
+    /// The adaptive simulation; with `recording` false, `order` and `start` stay empty.
+    private func simulateAdaptive(
+        analysis: GraphAnalysis, maxConcurrency: Int, limits: [Int], recording: Bool
+    ) throws(PlanningError) -> Schedule {
         let slots = max(1, maxConcurrency)
         var available = (0..<resourceNames.count).map { $0 < limits.count ? limits[$0] : Int.max }
         let limited = hasDemands && available.contains { $0 != .max }
@@ -123,15 +135,19 @@ extension DependencyGraph {
             }
         }
         var pending = [Int32](repeating: 0, count: count)
-        var ready = Heap<ReadyAgent>()
+        var ready = BinaryHeap<ReadyAgent>()
         for agent in 0..<count {
             pending[agent] = dependencyOffsets[agent + 1] - dependencyOffsets[agent]
             if pending[agent] == 0 { ready.insert(ReadyAgent(priority: analysis.remaining[agent], index: Int32(agent))) }
         }
-        var running = Heap<RunningAgent>()
+        var running = BinaryHeap<RunningAgent>()
         var order = [Int32]()
-        order.reserveCapacity(count)
-        var start = [Double](repeating: 0, count: count)
+        var start: [Double] = []
+        if recording {
+            order.reserveCapacity(count)
+            start = [Double](repeating: 0, count: count)
+        }
+        var started = 0
         var clock = 0.0
         var finish = 0.0
         var peak = 0
@@ -149,8 +165,8 @@ extension DependencyGraph {
             }
         }
 
-        while order.count < count {
-            while running.count < slots, let candidate = ready.popMax() {
+        while started < count {
+            while running.count < slots, let candidate = ready.popMin() {
                 let agent = Int(candidate.index)
                 if limited {
                     guard fits(agent) else {
@@ -159,8 +175,11 @@ extension DependencyGraph {
                     }
                     hold(agent, 1)
                 }
-                start[agent] = clock
-                order.append(candidate.index)
+                if recording {
+                    start[agent] = clock
+                    order.append(candidate.index)
+                }
+                started += 1
                 running.insert(RunningAgent(finish: clock + durations[agent], index: candidate.index))
             }
             if !blocked.isEmpty {
@@ -182,7 +201,7 @@ extension DependencyGraph {
                         ready.insert(ReadyAgent(priority: analysis.remaining[dependent], index: Int32(dependent)))
                     }
                 }
-                current = running.min.map { $0.finish <= clock ? running.removeMin() : nil } ?? nil
+                current = running.min.map { $0.finish <= clock ? running.popMin() : nil } ?? nil
             }
         }
         while let done = running.popMin() { finish = max(finish, done.finish) }
@@ -192,13 +211,13 @@ extension DependencyGraph {
     }
 }
 
-/// A ready agent; the heap's maximum is the longest remaining path, then the lowest index.
+/// A ready agent; the heap's minimum starts first: the longest remaining path, then the lowest index.
 struct ReadyAgent: Comparable {
     var priority: Double
     var index: Int32
 
     static func < (lhs: ReadyAgent, rhs: ReadyAgent) -> Bool {
-        lhs.priority != rhs.priority ? lhs.priority < rhs.priority : lhs.index > rhs.index
+        lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.index < rhs.index
     }
 }
 

@@ -21,9 +21,9 @@ struct Advisor {
         switch request.strategy {
         case .adaptive:
             if schedule.estimatedSeconds > bound + tolerance, schedule.peakConcurrency >= request.maxConcurrency {
-                let wider = try graph.schedule(
-                    .adaptive, analysis: analysis, maxConcurrency: request.maxConcurrency + 1, limits: limits)
-                let saving = schedule.estimatedSeconds - wider.estimatedSeconds
+                let wider = try graph.adaptiveEstimate(
+                    analysis: analysis, maxConcurrency: request.maxConcurrency + 1, limits: limits)
+                let saving = schedule.estimatedSeconds - wider
                 if saving > tolerance {
                     advice.append(
                         "raising max_concurrency from \(request.maxConcurrency) to \(request.maxConcurrency + 1) saves \(Self.seconds(saving))")
@@ -36,11 +36,11 @@ struct Advisor {
                     "the plan already runs at its critical path; at most \(schedule.peakConcurrency) agents run at once, so max_concurrency \(request.maxConcurrency) is more than needed")
             }
         case .sequential, .parallel:
-            let adaptive = try graph.schedule(
-                .adaptive, analysis: analysis, maxConcurrency: request.maxConcurrency, limits: limits)
-            if adaptive.estimatedSeconds + tolerance < schedule.estimatedSeconds {
+            let adaptive = try graph.adaptiveEstimate(
+                analysis: analysis, maxConcurrency: request.maxConcurrency, limits: limits)
+            if adaptive + tolerance < schedule.estimatedSeconds {
                 advice.append(
-                    "the adaptive strategy would finish in \(Self.seconds(adaptive.estimatedSeconds)) instead of \(Self.seconds(schedule.estimatedSeconds))")
+                    "the adaptive strategy would finish in \(Self.seconds(adaptive)) instead of \(Self.seconds(schedule.estimatedSeconds))")
             }
         }
 

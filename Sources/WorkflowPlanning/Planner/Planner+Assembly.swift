@@ -12,36 +12,50 @@ extension Planner {
         let names = graph.names ?? []
         let members = requirements.members
 
-        var agents: [PlannedAgent] = []
-        agents.reserveCapacity(graph.count)
-        for position in schedule.order {
-            let index = Int(position)
-            let member = built.memberAt[index]
-            let manifest = members[member]
-            agents.append(
-                PlannedAgent(
-                    name: manifest.name,
-                    dependencies: requirements.edges[member].map {
-                        PlannedDependency(agent: members[$0.member].name, type: $0.type)
-                    },
-                    group: Int(schedule.group[index]), start: schedule.start[index],
-                    earliestStart: analysis.earliestStart[index], slack: analysis.slack(index),
-                    estimate: built.estimates[index], isCritical: analysis.isCritical(index),
-                    resources: manifest.resources, parallelSafe: manifest.parallelSafe,
-                    priority: analysis.remaining[index],
-                    isCompleted: !completed.isEmpty && completed.contains(manifest.name)))
+        let manifests = catalog.agents
+        // Built in graph order (sequential reads of every per-agent array) and written to
+        // the agent's place in plan order: the plan order is a permutation of the graph's.
+        precondition(schedule.order.count == graph.count, "a schedule orders every agent")
+        var place = [Int32](repeating: 0, count: graph.count)
+        for (rank, position) in schedule.order.enumerated() { place[Int(position)] = Int32(rank) }
+        let agents = [PlannedAgent](unsafeUninitializedCapacity: graph.count) { buffer, initialized in
+            for index in 0..<graph.count {
+                let member = built.memberAt[index]
+                let catalogIndex = members.catalogIndex[member]
+                // The graph's dependencies of `index` are the member's edges in the same
+                // order; names come from the graph's compact array, not from the manifests.
+                let edges = requirements.edges[member]
+                let lower = Int(graph.dependencyOffsets[index])
+                var dependencies: [PlannedDependency] = []
+                dependencies.reserveCapacity(edges.count)
+                for (offset, edge) in edges.enumerated() {
+                    dependencies.append(
+                        PlannedDependency(agent: names[Int(graph.dependencies[lower + offset])], type: edge.type))
+                }
+                (buffer.baseAddress! + Int(place[index])).initialize(
+                    to: PlannedAgent(
+                        name: names[index], dependencies: dependencies,
+                        group: Int(schedule.group[index]), start: schedule.start[index],
+                        earliestStart: analysis.earliestStart[index], slack: analysis.slack(index),
+                        estimate: built.estimates[index], isCritical: analysis.isCritical(index),
+                        resources: manifests[catalogIndex].resources,
+                        parallelSafe: graph.parallelSafe?[index] ?? true, priority: analysis.remaining[index],
+                        isCompleted: requirements.isCompleted(catalogIndex: catalogIndex)))
+            }
+            initialized = graph.count
         }
 
-        var resolver = CatalogResolver(catalog: catalog, excluded: [])
+        let resolver = CatalogResolver(catalog: catalog, excluded: [])
         var alternatives: [String: [String]] = [:]
-        for manifest in members {
-            var list = resolver.substitutes(for: manifest)
+        for catalogIndex in members.catalogIndex where catalog.hasSubstitutes(agentAt: catalogIndex)
+            || !requirements.goalAlternatives.isEmpty {
+            var list = resolver.substitutes(for: catalogIndex)
             if !requirements.goalAlternatives.isEmpty {
-                for extra in requirements.goalAlternatives[manifest.name] ?? [] where !list.contains(extra) {
+                for extra in requirements.goalAlternatives[catalogIndex] ?? [] where !list.contains(extra) {
                     list.append(extra)
                 }
             }
-            if !list.isEmpty { alternatives[manifest.name] = list }
+            if !list.isEmpty { alternatives[manifests[catalogIndex].name] = list.map { manifests[$0].name } }
         }
 
         let criticalPath = analysis.criticalPath.map { names[Int($0)] }

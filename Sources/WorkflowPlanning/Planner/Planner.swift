@@ -64,16 +64,14 @@ extension Planner {
     ) throws(PlanningError) -> BuiltGraph {
         let members = requirements.members
         let agents = catalog.agents
-        let memberAt = members.indices.sorted {
-            let lhs = members.catalogIndex[$0], rhs = members.catalogIndex[$1]
-            let lhsOrder = agents[lhs].source.order, rhsOrder = agents[rhs].source.order
-            return lhsOrder != rhsOrder ? lhsOrder < rhsOrder : agents[lhs].name < agents[rhs].name
-        }
-        var positionOf = [Int](repeating: 0, count: members.count)
-        for (position, member) in memberAt.enumerated() { positionOf[member] = position }
+        let memberAt = positions(of: members)
+        var positionOf = [Int32](repeating: 0, count: members.count)
+        for (position, member) in memberAt.enumerated() { positionOf[member] = Int32(position) }
 
         var resourceSet: Set<String> = []
-        for member in members.indices { resourceSet.formUnion(agents[members.catalogIndex[member]].resources.keys) }
+        for member in members.indices where !agents[members.catalogIndex[member]].resources.isEmpty {
+            resourceSet.formUnion(agents[members.catalogIndex[member]].resources.keys)
+        }
         let resourceNames = resourceSet.sorted()
         let resourceIndex = Dictionary(uniqueKeysWithValues: resourceNames.enumerated().map { ($1, $0) })
         var durations: [Double] = []
@@ -84,25 +82,51 @@ extension Planner {
         var parallelSafe: [Bool] = []
         var demands: [[(resource: Int, units: Int)]] = []
         durations.reserveCapacity(members.count)
+        estimateList.reserveCapacity(members.count)
+        offsets.reserveCapacity(members.count + 1)
+        names.reserveCapacity(members.count)
+        parallelSafe.reserveCapacity(members.count)
+        if !resourceNames.isEmpty { demands.reserveCapacity(members.count) }
         for member in memberAt {
-            let manifest = agents[members.catalogIndex[member]]
-            var estimate = estimates.estimate(for: manifest)
-            if completed.contains(manifest.name) { estimate.seconds = 0 }
+            let index = members.catalogIndex[member]
+            var estimate = estimates.estimate(for: agents[index])
+            if requirements.isCompleted(catalogIndex: index) { estimate.seconds = 0 }
             estimateList.append(estimate)
             durations.append(estimate.seconds)
-            names.append(manifest.name)
-            parallelSafe.append(manifest.parallelSafe)
-            for edge in requirements.edges[member] { flat.append(Int32(positionOf[edge.member])) }
+            names.append(agents[index].name)
+            parallelSafe.append(agents[index].parallelSafe)
+            for edge in requirements.edges[member] { flat.append(positionOf[edge.member]) }
             offsets.append(Int32(flat.count))
-            demands.append(
-                manifest.resources.isEmpty
-                    ? [] : manifest.resources.sorted { $0.key < $1.key }.map { (resourceIndex[$0.key]!, $0.value) })
+            if !resourceNames.isEmpty {
+                let resources = agents[index].resources
+                demands.append(
+                    resources.isEmpty
+                        ? [] : resources.sorted { $0.key < $1.key }.map { (resourceIndex[$0.key]!, $0.value) })
+            }
         }
         let graph = try DependencyGraph(
             durations: durations, dependencyOffsets: offsets, dependencies: flat, names: names,
             parallelSafe: parallelSafe, resourceNames: resourceNames, demands: demands)
         let limits = resourceNames.map { request.resources[$0] ?? .max }
         return BuiltGraph(graph: graph, memberAt: memberAt, estimates: estimateList, limits: limits)
+    }
+
+    /// Members in graph order: manifest order, then name. Members are often reached in
+    /// that order already (a goal listing agents in discovery order), so that case is a
+    /// linear check instead of a sort.
+    private func positions(of members: Members) -> [Int] {
+        let agents = catalog.agents
+        func precedes(_ lhs: Int, _ rhs: Int) -> Bool {
+            let lhs = members.catalogIndex[lhs], rhs = members.catalogIndex[rhs]
+            let lhsOrder = agents[lhs].source.order, rhsOrder = agents[rhs].source.order
+            return lhsOrder != rhsOrder ? lhsOrder < rhsOrder : agents[lhs].name < agents[rhs].name
+        }
+        var sorted = true
+        for member in members.indices.dropFirst() where !precedes(member - 1, member) {
+            sorted = false
+            break
+        }
+        return sorted ? Array(members.indices) : members.indices.sorted(by: precedes)
     }
 
     /// Drops blocked members and their hard dependents, then keeps only what the remaining
@@ -117,7 +141,7 @@ extension Planner {
                 continue
             }
             if let edge = requirements.edges[member].first(where: { $0.type == .hard && reason[$0.member] != nil }) {
-                reason[member] = "needs \(members[edge.member].name) (hard), which cannot run"
+                reason[member] = "needs \(members.name(edge.member)) (hard), which cannot run"
             }
         }
         var keep = [Bool](repeating: false, count: members.count)
@@ -135,6 +159,7 @@ extension Planner {
         result.dropped = requirements.dropped
         result.goalAlternatives = requirements.goalAlternatives
         result.notes = requirements.notes
+        result.completed = requirements.completed
         var newIndex = [Int](repeating: -1, count: members.count)
         for member in members.indices where keep[member] {
             newIndex[member] = result.members.add(catalogIndex: members.catalogIndex[member])
@@ -146,8 +171,11 @@ extension Planner {
         }
         result.goals = requirements.goals.compactMap { newIndex[$0] < 0 ? nil : newIndex[$0] }
         for member in members.indices {
-            if let why = reason[member] { result.dropped.append(DroppedAgent(agent: members[member].name, reason: why)) }
+            if let why = reason[member] {
+                result.dropped.append(DroppedAgent(agent: members.name(member), reason: why))
+            }
         }
         return result
     }
 }
+

@@ -6,9 +6,11 @@ import AgentCatalog
 /// soft dependencies transitively; optional dependencies become edges only when their
 /// target is in the plan anyway. Capability dependencies resolve to the first provider in
 /// discovery order that is not the agent itself and not excluded; an excluded agent is
-/// replaced by its first substitute. Members are catalog indices (no manifest copies), the
-/// member of a catalog index is an array lookup, and provider lists are computed once per
-/// capability, so the whole pass is O(V + E) in the agents reached.
+/// replaced by its first substitute. Everything works on catalog positions: agent
+/// dependencies were looked up by name once, when the catalog was indexed; `completed` and
+/// `excluded` become flags per position; members are positions (no manifest copies) and
+/// the member of a position is an array lookup. The whole pass is O(V + E) in the agents
+/// reached, with no hashing of names per dependency.
 struct Requirements {
     /// Member manifests, in the order they were reached.
     var members: Members
@@ -20,23 +22,21 @@ struct Requirements {
     var blocked: [Int: String] = [:]
     /// Goal entries that cannot be met any more (replan only).
     var dropped: [DroppedAgent] = []
-    /// Extra alternatives found while resolving the goal (other providers).
-    var goalAlternatives: [String: [String]] = [:]
+    /// Extra alternatives found while resolving the goal (other providers), by catalog position.
+    var goalAlternatives: [Int: [Int]] = [:]
     /// Remarks for the recommendations (e.g. a soft dependency nobody provides).
     var notes: [String] = []
+    /// Per catalog position, whether `replan` was told it completed; empty when nothing was.
+    var completed: [Bool] = []
 
     init(catalog: Catalog) { members = Members(agents: catalog.agents) }
 
-    /// The member for `name`, if it is one.
-    func member(named name: String, in catalog: Catalog) -> Int? {
-        guard let index = catalog.index(of: name) else { return nil }
-        let member = members.memberOf[index]
-        return member < 0 ? nil : Int(member)
-    }
+    /// Whether the agent at catalog position `index` already completed.
+    func isCompleted(catalogIndex index: Int) -> Bool { !completed.isEmpty && completed[index] }
 }
 
 /// The planned manifests as a view over the catalog's array.
-struct Members: RandomAccessCollection {
+struct Members {
     let agents: [Manifest]
     /// Catalog index per member.
     private(set) var catalogIndex: [Int] = []
@@ -48,9 +48,10 @@ struct Members: RandomAccessCollection {
         memberOf = [Int32](repeating: -1, count: agents.count)
     }
 
-    var startIndex: Int { 0 }
-    var endIndex: Int { catalogIndex.count }
-    subscript(member: Int) -> Manifest { agents[catalogIndex[member]] }
+    var count: Int { catalogIndex.count }
+    var indices: Range<Int> { 0..<catalogIndex.count }
+    /// The name of member `member` (no manifest copy).
+    func name(_ member: Int) -> String { agents[catalogIndex[member]].name }
 
     /// The member for catalog index `index`, added when new.
     mutating func add(catalogIndex index: Int) -> Int {
@@ -62,56 +63,60 @@ struct Members: RandomAccessCollection {
     }
 }
 
-/// Resolves names, capabilities and substitutes against a catalog, with caches.
+/// Per catalog position flags for a set of names (empty when the set is).
+func flags(for names: Set<String>, in catalog: Catalog) -> [Bool] {
+    guard !names.isEmpty else { return [] }
+    var result = [Bool](repeating: false, count: catalog.agents.count)
+    for name in names { if let index = catalog.index(of: name) { result[index] = true } }
+    return result
+}
+
+/// Resolves capabilities and substitutes against a catalog, by catalog position.
 struct CatalogResolver {
     let catalog: Catalog
-    let excluded: Set<String>
-    private var capabilityProviders: [String: [String]] = [:]
+    /// Per catalog position, whether it may not be used; empty when nothing is excluded.
+    let excluded: [Bool]
 
     /// Substitutes are capped per agent so that a capability shared by many agents stays linear.
     static let maxSubstitutes = 8
 
-    init(catalog: Catalog, excluded: Set<String>) {
+    init(catalog: Catalog, excluded: [Bool]) {
         self.catalog = catalog
         self.excluded = excluded
     }
 
-    /// Providers of `capability` in discovery order (cached).
-    mutating func providers(ofCapability capability: String) -> [String] {
-        if let cached = capabilityProviders[capability] { return cached }
-        let names = catalog.providerIndices(ofCapability: capability).map { catalog.agents[$0].name }
-        capabilityProviders[capability] = names
-        return names
-    }
+    /// Whether the agent at `index` may not be used.
+    func isExcluded(_ index: Int) -> Bool { !excluded.isEmpty && excluded[index] }
 
     /// The manifest's `alternatives` that exist, then other providers of its capabilities.
-    mutating func substitutes(for manifest: Manifest) -> [String] {
+    func substitutes(for index: Int) -> [Int] {
         // The list stays short (capped, and each capability contributes at most cap + 1), so
         // "seen" is a linear scan of it: no set to allocate and hash per agent.
-        var result: [String] = []
-        func isNew(_ name: String) -> Bool { name != manifest.name && !result.contains(name) }
-        for name in manifest.alternatives where catalog.index(of: name) != nil && isNew(name) {
-            result.append(name)
+        var result: [Int] = []
+        let agents = catalog.agents
+        if !agents[index].alternatives.isEmpty {
+            for name in agents[index].alternatives {
+                if let other = catalog.index(of: name), other != index, !result.contains(other) { result.append(other) }
+            }
         }
-        for capability in manifest.capabilities {
-            for name in providers(ofCapability: capability).prefix(Self.maxSubstitutes + 1) where isNew(name) {
-                result.append(name)
+        for capability in agents[index].capabilities {
+            for other in catalog.providerIndices(ofCapability: capability).prefix(Self.maxSubstitutes + 1)
+            where other != index && !result.contains(other) {
+                result.append(other)
             }
         }
         return result.count > Self.maxSubstitutes ? Array(result.prefix(Self.maxSubstitutes)) : result
     }
 
-    /// `name` itself when usable, else its first substitute that is not excluded.
-    mutating func usable(_ name: String, besides dependent: String? = nil) -> String? {
-        if !excluded.contains(name) { return name }
-        guard let index = catalog.index(of: name) else { return nil }
-        let manifest = catalog.agents[index]
-        return substitutes(for: manifest).first { !excluded.contains($0) && $0 != dependent }
+    /// `index` itself when usable, else its first substitute that is not excluded.
+    func usable(_ index: Int, besides dependent: Int = -1) -> Int? {
+        if !isExcluded(index) { return index }
+        return substitutes(for: index).first { !isExcluded($0) && $0 != dependent }
     }
 
     /// The first usable provider of `capability` other than `dependent`.
-    mutating func provider(ofCapability capability: String, besides dependent: String?) -> String? {
-        providers(ofCapability: capability).first { $0 != dependent && !excluded.contains($0) }
+    func provider(ofCapability capability: String, besides dependent: Int) -> Int? {
+        catalog.providerIndices(ofCapability: capability).first { $0 != dependent && !isExcluded($0) }
     }
 }
 
@@ -120,79 +125,83 @@ extension Planner {
     func requirements(
         for request: WorkflowRequest, completed: Set<String>, excluded: Set<String>
     ) throws(PlanningError) -> Requirements {
-        var resolver = CatalogResolver(catalog: catalog, excluded: excluded)
+        let resolver = CatalogResolver(catalog: catalog, excluded: flags(for: excluded, in: catalog))
         var result = Requirements(catalog: catalog)
+        result.completed = flags(for: completed, in: catalog)
+        let agents = catalog.agents
 
-        // 1. The goal, as agent names.
-        var goalNames: [String] = []
+        // 1. The goal, as catalog positions.
+        var goalIndices: [Int] = []
         switch request.goal {
         case .agents(let names):
+            goalIndices.reserveCapacity(names.count)
             for (position, name) in names.enumerated() {
-                guard catalog.index(of: name) != nil else {
+                guard let index = catalog.index(of: name) else {
                     throw .unknownAgent(name, field: "request.goal.agents[\(position)]")
                 }
-                if let chosen = resolver.usable(name) {
-                    goalNames.append(chosen)
+                if let chosen = resolver.usable(index) {
+                    goalIndices.append(chosen)
                 } else {
                     result.dropped.append(DroppedAgent(agent: name, reason: "it is excluded and has no substitute"))
                 }
             }
         case .capabilities(let capabilities):
-            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) {
-                resolver.providers(ofCapability: $0)
+            try resolveProviders(capabilities, kind: "capability", resolver: resolver, into: &goalIndices, &result) {
+                catalog.providerIndices(ofCapability: $0)
             }
         case .outputs(let outputs):
-            try resolveProviders(outputs, kind: "output", excluded: excluded, into: &goalNames, &result) { output in
-                catalog.providers(ofOutput: output).map(\.name)
+            try resolveProviders(outputs, kind: "output", resolver: resolver, into: &goalIndices, &result) { output in
+                catalog.providerIndices(ofOutput: output)
             }
         case nil:
             let capabilities = try templateCapabilities(for: request.campaign)
-            try resolveProviders(capabilities, kind: "capability", excluded: excluded, into: &goalNames, &result) {
-                resolver.providers(ofCapability: $0)
+            try resolveProviders(capabilities, kind: "capability", resolver: resolver, into: &goalIndices, &result) {
+                catalog.providerIndices(ofCapability: $0)
             }
         }
-        for name in goalNames {
-            let index = catalog.index(of: name)!
-            if result.members.memberOf[index] < 0 {
-                result.goals.append(result.members.add(catalogIndex: index))
-                result.edges.append([])
-            }
+        result.goals.reserveCapacity(goalIndices.count)
+        result.edges.reserveCapacity(goalIndices.count)
+        for index in goalIndices where result.members.memberOf[index] < 0 {
+            result.goals.append(result.members.add(catalogIndex: index))
+            result.edges.append([])
         }
 
         // 2. Hard and soft dependencies, transitively; optional ones remembered for later.
         var optional: [(dependent: Int, target: Int)] = []
-        var lastDependent = [Int32](repeating: -1, count: catalog.agents.count)
+        var lastDependent = [Int32](repeating: -1, count: agents.count)
         var cursor = 0
-        let agents = catalog.agents
         while cursor < result.members.count {
             let member = cursor
             cursor += 1
             let catalogIndex = result.members.catalogIndex[member]
-            let name = agents[catalogIndex].name
-            if !completed.isEmpty, completed.contains(name) { continue }
-            for dependency in agents[catalogIndex].dependencies {
+            if result.isCompleted(catalogIndex: catalogIndex) { continue }
+            result.edges[member].reserveCapacity(agents[catalogIndex].dependencies.count)
+            for (position, dependency) in agents[catalogIndex].dependencies.enumerated() {
                 var target: Int?
                 var reason = "which no agent in the catalog provides"
                 switch dependency.target {
-                case .agent(let dependencyName):
-                    if let index = catalog.index(of: dependencyName) {
-                        if excluded.isEmpty {
+                case .agent:
+                    if let index = catalog.agentIndex(ofDependency: position, ofAgentAt: catalogIndex) {
+                        if resolver.excluded.isEmpty {
                             target = index
                         } else {
-                            target = resolver.usable(dependencyName, besides: name).flatMap(catalog.index(of:))
+                            target = resolver.usable(index, besides: catalogIndex)
                             reason = "which is excluded and has no substitute"
                         }
                     }
                 case .capability(let capability):
-                    target = resolver.provider(ofCapability: capability, besides: name).flatMap(catalog.index(of:))
-                    if target == nil, resolver.providers(ofCapability: capability).contains(where: { $0 != name }) {
+                    target = resolver.provider(ofCapability: capability, besides: catalogIndex)
+                    if target == nil,
+                        catalog.providerIndices(ofCapability: capability).contains(where: { $0 != catalogIndex })
+                    {
                         reason = "whose providers are all excluded"
                     }
                 }
                 guard let target else {
+                    let name = agents[catalogIndex].name
                     switch dependency.type {
                     case .hard:
-                        if excluded.isEmpty || reason.hasPrefix("which no agent") {
+                        if resolver.excluded.isEmpty || reason.hasPrefix("which no agent") {
                             throw .missingDependency(agent: name, dependency: dependency.target.description)
                         }
                         result.blocked[member] = "needs \(dependency.target) (hard), \(reason)"
@@ -238,8 +247,8 @@ extension Planner {
     /// Picks the first provider per entry, records the others as alternatives, and reports
     /// every entry nobody provides.
     private func resolveProviders(
-        _ entries: [String], kind: String, excluded: Set<String>, into goalNames: inout [String],
-        _ result: inout Requirements, providers: (String) -> [String]
+        _ entries: [String], kind: String, resolver: CatalogResolver, into goalIndices: inout [Int],
+        _ result: inout Requirements, providers: (String) -> [Int]
     ) throws(PlanningError) {
         var missing: [String] = []
         for entry in entries {
@@ -248,13 +257,13 @@ extension Planner {
                 missing.append(entry)
                 continue
             }
-            guard let chosen = all.first(where: { !excluded.contains($0) }) else {
-                result.dropped.append(
-                    DroppedAgent(agent: all[0], reason: "every provider of the \(kind) \(entry) is excluded"))
+            guard let chosen = all.first(where: { !resolver.isExcluded($0) }) else {
+                let reason = "every provider of the \(kind) \(entry) is excluded"
+                result.dropped.append(DroppedAgent(agent: catalog.agents[all[0]].name, reason: reason))
                 continue
             }
-            goalNames.append(chosen)
-            let others = all.filter { $0 != chosen && !excluded.contains($0) }.prefix(CatalogResolver.maxSubstitutes)
+            goalIndices.append(chosen)
+            let others = all.filter { $0 != chosen && !resolver.isExcluded($0) }.prefix(CatalogResolver.maxSubstitutes)
             if !others.isEmpty { result.goalAlternatives[chosen, default: []].append(contentsOf: others) }
         }
         if !missing.isEmpty { throw .unsatisfiableGoal(kind: missing.count == 1 ? kind : kind == "capability" ? "capabilities" : "outputs", missing: missing) }
