@@ -47,17 +47,13 @@ public final class LoadedAgent: Sendable {
     /// - Returns: the plugin's JSON object, its failure, or its cancellation. Output the
     ///   host cannot accept (malformed JSON, not an object) is a non-retryable failure.
     public func run(input: JSONValue, context: some AgentCallContext) -> AgentCallOutcome {
-        let exclusive = !manifest.parallelSafe
-        guard gate.enter(exclusive: exclusive) else {
-            return .failed(
-                message: "agent '\(manifest.name)' cannot run: the runtime has shut it down", retryable: false)
-        }
-        defer { gate.leave(exclusive: exclusive) }
-        switch backend {
-        case .agentV1(let plugin):
-            return plugin.run(input: input, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
-        case .cFunction(let function):
-            return function.run(input: input, context: context)
+        guarded {
+            switch backend {
+            case .agentV1(let plugin):
+                return plugin.run(input: input, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
+            case .cFunction(let function):
+                return function.run(input: input, context: context)
+            }
         }
     }
 
@@ -66,26 +62,33 @@ public final class LoadedAgent: Sendable {
     /// receives these bytes as they are, saving a serialization per call; a c-function agent
     /// parses them to read its arguments. Otherwise the same as `run(input:context:)`.
     public func run(inputBytes: [UInt8], context: some AgentCallContext) -> AgentCallOutcome {
+        guarded {
+            switch backend {
+            case .agentV1(let plugin):
+                return plugin.run(
+                    inputBytes: inputBytes, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
+            case .cFunction(let function):
+                let input: JSONValue
+                do {
+                    input = try JSONValue(parsing: inputBytes)
+                } catch {
+                    return .failed(
+                        message: "agent '\(manifest.name)': the host's input is not JSON: \(error)", retryable: false)
+                }
+                return function.run(input: input, context: context)
+            }
+        }
+    }
+
+    /// Runs `call` inside the gate: alone when the agent is not parallel_safe, never after shutdown.
+    private func guarded(_ call: () -> AgentCallOutcome) -> AgentCallOutcome {
         let exclusive = !manifest.parallelSafe
         guard gate.enter(exclusive: exclusive) else {
             return .failed(
                 message: "agent '\(manifest.name)' cannot run: the runtime has shut it down", retryable: false)
         }
         defer { gate.leave(exclusive: exclusive) }
-        switch backend {
-        case .agentV1(let plugin):
-            return plugin.run(
-                inputBytes: inputBytes, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
-        case .cFunction(let function):
-            let input: JSONValue
-            do {
-                input = try JSONValue(parsing: inputBytes)
-            } catch {
-                return .failed(
-                    message: "agent '\(manifest.name)': the host's input is not JSON: \(error)", retryable: false)
-            }
-            return function.run(input: input, context: context)
-        }
+        return call()
     }
 
     /// Waits for running calls, refuses new ones and calls the plugin's `shutdown` once.

@@ -177,17 +177,7 @@ struct AgentV1Plugin: @unchecked Sendable {
                 return .failed(message: malformed(agent, "returned status OK with no output, expected a JSON object"),
                                retryable: false)
             }
-            let value: JSONValue
-            do {
-                value = try JSONValue(parsing: data)
-            } catch {
-                return .failed(message: malformed(agent, "returned malformed JSON: \(error)"), retryable: false)
-            }
-            guard case .object(let object) = value else {
-                return .failed(
-                    message: malformed(agent, "returned \(jsonKind(value)), expected an object"), retryable: false)
-            }
-            return .succeeded(object)
+            return data.withUnsafeBufferPointer { outcome(ok: $0, agent: agent) }
         case AGENT_STATUS_ERROR:
             return .failed(message: text ?? "agent '\(agent)' failed without a message", retryable: false)
         case AGENT_STATUS_RETRYABLE:
