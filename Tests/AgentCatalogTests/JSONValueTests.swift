@@ -64,3 +64,13 @@ import Testing
         #expect(try JSONValue(parsing: "-0.125") == .number(-0.125))
     }
 }
+
+@Suite struct DurationTextTests {
+    @Test(arguments: [
+        (0.0, "0 s"), (1e-9, "0 s"), (0.0005, "0.5 ms"), (0.04, "40 ms"), (0.5, "500 ms"), (0.96, "1 s"),
+        (12.5, "12.5 s"), (990, "990 s"), (5400, "1.5 h"), (-2, "-2 s"),
+    ])
+    func readsAsPeopleWriteIt(seconds: Double, text: String) {
+        #expect(DurationText.describe(seconds) == text)
+    }
+}

@@ -63,8 +63,8 @@ import WorkflowPlanning
         #expect(outline.actualSeconds == 5 && outline.attemptSeconds == 7 && outline.spanSeconds == 8)
         #expect(analytics.estimatedWorkSeconds == 40)
         #expect(analytics.actualWorkSeconds == 10 + 7 + 40 + 4)
-        #expect(analytics.recommendations.contains { $0.hasPrefix("The run took 62.0 s against an estimate of 40.0 s") })
-        #expect(analytics.recommendations.contains { $0.hasPrefix("writer ran 40.0 s, 2.0x its estimate of 20.0 s") })
+        #expect(analytics.recommendations.contains { $0.hasPrefix("The run took 62 s against an estimate of 40 s") })
+        #expect(analytics.recommendations.contains { $0.hasPrefix("writer ran 40 s, 2.0x its estimate of 20 s") })
         #expect(analytics.recommendations.contains { $0.hasPrefix("outline needed 2 attempts (first error: rate limited)") })
         #expect(analytics.json["critical_path"] == ["research", "outline", "writer", "editor"])
         let table = analytics.table

@@ -114,9 +114,7 @@ final class RunView: @unchecked Sendable {
             + (status.message.map { ": \($0)" } ?? "") + "\n"
     }
 
-    static func seconds(_ value: Double) -> String {
-        value < 1 ? "\(Int((value * 1000).rounded())) ms" : String(format: "%.1f s", value)
-    }
+    static func seconds(_ value: Double) -> String { DurationText.describe(value) }
 
     private static let timeFormatter: DateFormatter = {
         let formatter = DateFormatter()

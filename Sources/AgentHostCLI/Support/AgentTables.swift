@@ -11,7 +11,7 @@ enum AgentTables {
                 manifest.name, manifest.version, manifest.kind.rawValue,
                 manifest.capabilities.joined(separator: ","),
                 manifest.dependencies.map(\.shortDescription).joined(separator: ","),
-                formatSeconds(manifest.estimateSeconds),
+                DurationText.describe(manifest.estimateSeconds),
             ])
         }
         return table.render() + "\(catalog.agents.count) agent(s), \(catalog.templates.count) template(s)\n"
@@ -26,12 +26,6 @@ enum AgentTables {
         }.joined()
     }
 
-    /// Seconds as people read them: "0.05 s", "300 s", "1.5 h".
-    static func formatSeconds(_ seconds: Double) -> String {
-        if seconds >= 3600 { return String(format: "%.1f h", seconds / 3600) }
-        if seconds >= 1 { return String(format: seconds.rounded() == seconds ? "%.0f s" : "%.1f s", seconds) }
-        return String(format: "%.2f s", seconds)
-    }
 }
 
 extension Dependency {

@@ -297,7 +297,7 @@ final class WorkflowRun: @unchecked Sendable {
         let timedOut = result.timedOut || context.timedOut
         if timedOut {
             let limit = manifests[context.node].timeoutSeconds
-            return ("timed out after \(formatSeconds(limit)) (attempt \(context.attempt))", true, true)
+            return ("timed out after \(DurationText.describe(limit)) (attempt \(context.attempt))", true, true)
         }
         switch result.outcome {
         case .failed(let message, let retryable):
@@ -338,7 +338,7 @@ final class WorkflowRun: @unchecked Sendable {
         context.timedOut = true
         let isolated = manifests[context.node].isolation == .process
         condition.unlock()
-        context.cancellation.cancel(reason: "timed out after \(formatSeconds(seconds))")
+        context.cancellation.cancel(reason: "timed out after \(DurationText.describe(seconds))")
         scheduleAbandon(context, isolated: isolated)
     }
 
@@ -454,9 +454,4 @@ final class WorkflowRun: @unchecked Sendable {
             if let node = state.indexByName[name] { state.setAttempts(node, attempts) }
         }
     }
-}
-
-/// "1.5 s", "250 ms".
-func formatSeconds(_ seconds: Double) -> String {
-    seconds < 1 ? "\(Int((seconds * 1000).rounded())) ms" : "\((seconds * 10).rounded() / 10) s"
 }

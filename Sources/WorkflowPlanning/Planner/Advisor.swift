@@ -1,3 +1,5 @@
+import AgentCatalog
+
 /// Writes a plan's recommendations: plain sentences a person can act on.
 ///
 /// Each one is backed by a figure from the analysis or from one extra simulation (the
@@ -82,14 +84,6 @@ struct Advisor {
         return advice
     }
 
-    /// `630 s`, `12.5 s` when not whole, `40 ms` / `0.5 ms` below a second.
-    static func seconds(_ value: Double) -> String {
-        if abs(value) < 0.000_05 { return "0 s" }  // floating-point dust from sums of estimates
-        if value > 0 && value < 0.95 {
-            let milliseconds = value * 1000
-            return milliseconds >= 1 ? "\(Int(milliseconds.rounded())) ms" : "\((milliseconds * 10).rounded() / 10) ms"
-        }
-        let rounded = (value * 10).rounded() / 10
-        return rounded == rounded.rounded() ? "\(Int(rounded)) s" : "\(rounded) s"
-    }
+    /// A duration for recommendations and tables (DurationText).
+    static func seconds(_ value: Double) -> String { DurationText.describe(value) }
 }

@@ -145,10 +145,9 @@ extension WorkflowAnalytics {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A duration (DurationText), or "-" when unknown.
     static func seconds(_ value: Double?) -> String {
-        guard let value else { return "-" }
-        if value >= 100 { return "\(Int(value.rounded())) s" }
-        return format(value, digits: value >= 10 ? 1 : 2) + " s"
+        value.map(DurationText.describe) ?? "-"
     }
 
     static func format(_ value: Double, digits: Int) -> String {
