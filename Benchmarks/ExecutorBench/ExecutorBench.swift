@@ -58,17 +58,6 @@ final class CountingRecorder: WorkflowRecorder, @unchecked Sendable {
 /// record() calls of the last store-on run.
 nonisolated(unsafe) var lastRecordCalls = 0
 
-/// SplitMix64, for a DAG that is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let logger = Logger(label: "executor-bench")
 
@@ -176,7 +165,7 @@ if loadedNoop == nil {
 
 if onlyStore != nil { exit(0) }
 
-var generator = SeededGenerator(state: 42)
+var generator = SplitMix64(seed: 42)
 var dag: [Manifest] = []
 for index in 0..<200 {
     var dependencies: Set<String> = []

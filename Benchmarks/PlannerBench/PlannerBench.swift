@@ -58,7 +58,7 @@ enum PlannerBench {
     /// distinct agents of the previous three layers. Labels are shuffled, so index order is
     /// not a topological order.
     static func generate(agents count: Int, seed: UInt64) -> Generated {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         let width = max(1, Int(Double(count).squareRoot()))
         var label = Array(0..<Int32(count))
         label.shuffle(using: &random)
@@ -165,15 +165,3 @@ enum PlannerBench {
     }
 }
 
-/// SplitMix64: a small seeded generator so every run builds the same graphs.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -2,24 +2,12 @@ import AgentCatalog
 import Testing
 @testable import WorkflowPlanning
 
-/// A small deterministic generator (SplitMix64), so every failure can be replayed by seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct PlannerPropertyTests {
     /// A random DAG as manifests: agents are named in a shuffled order so that index order is
     /// not a topological order; dependencies mix hard, soft and optional.
     static func randomCatalog(seed: UInt64) -> (Catalog, [String]) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let count = Int.random(in: 1...40, using: &random)
         let names = (0..<count).map { "a\($0)" }.shuffled(using: &random)
         var manifests: [Manifest] = []
@@ -46,7 +34,7 @@ struct SeededGenerator: RandomNumberGenerator {
     func plansRespectDependenciesAndBounds(seed: Int) throws {
         let (catalog, names) = Self.randomCatalog(seed: UInt64(seed))
         let planner = Planner(catalog: catalog)
-        var random = SeededGenerator(seed: UInt64(seed) &+ 1000)
+        var random = SplitMix64(seed: UInt64(seed) &+ 1000)
         let maxConcurrency = Int.random(in: 1...5, using: &random)
         let limited = Bool.random(using: &random)
         var plans: [Strategy: ExecutionPlan] = [:]
