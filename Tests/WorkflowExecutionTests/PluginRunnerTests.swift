@@ -97,6 +97,34 @@ import WorkflowPlanning
         #expect(runner.workersStarted == 1)
     }
 
+    @Test func aProcessIsolatedAgentThatIsNotParallelSafeNeverOverlapsAcrossWorkflows() throws {
+        let log = NSTemporaryDirectory() + "exec-serial-\(UUID().uuidString).txt"
+        var manifest = execAgent(
+            "busy", config: ["sleep_ms": 150, "record": .string(log)], isolation: .process, order: 0)
+        manifest.parallelSafe = false
+        let catalog = Catalog(agents: [manifest])
+        let planner = Planner(catalog: catalog)
+        let logger = Logger(label: "PluginRunnerTests")
+        let runtime = AgentRuntime(
+            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: Self.buildFolder), logger: logger)
+        let runner = PluginAgentRunner(runtime: runtime, workerExecutable: Self.buildFolder + "/agenthost", logger: logger)
+        defer { runner.shutdown() }
+        let handles = try (0..<2).map { index in
+            let executor = WorkflowExecutor(
+                catalog: catalog, runner: runner, recorder: InMemoryRecorder(), planner: planner,
+                options: ExecutorOptions(artifactsRoot: NSTemporaryDirectory() + "agenthost-runs"), logger: logger)
+            return executor.start(
+                plan: try planner.plan(WorkflowRequest(goal: .agents(["busy"]))), workflowId: "wf-serial-\(index)")
+        }
+        #expect(handles.map { $0.wait().state } == [.completed, .completed])
+        let spans = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map { line in
+            let fields = line.split(separator: " ")
+            return (start: UInt64(fields[2]) ?? 0, end: UInt64(fields[3]) ?? 0)
+        }.sorted { $0.start < $1.start }
+        #expect(spans.count == 2)
+        #expect(spans.count == 2 && spans[0].end <= spans[1].start, "the two calls overlapped: \(spans)")
+    }
+
     @Test func progressAndRetriesOfARealPluginAreVisible() throws {
         let log = NSTemporaryDirectory() + "exec-record-\(UUID().uuidString).txt"
         let manifests = [

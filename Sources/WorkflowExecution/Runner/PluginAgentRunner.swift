@@ -21,6 +21,7 @@ public final class PluginAgentRunner: AgentRunner {
     /// The runtime that loads in-process agents and resolves libraries.
     public let runtime: AgentRuntime
     private let pool: WorkerPool
+    private let exclusive = ExclusiveAgents()
     private let logger: Logger
 
     /// Creates a runner.
@@ -66,6 +67,12 @@ public final class PluginAgentRunner: AgentRunner {
 
     private func runIsolated(_ request: AttemptRequest) -> AttemptResult {
         let manifest = request.manifest
+        // In-process, LoadedAgent keeps a plugin that is not parallel_safe to one call at a
+        // time; workers are separate processes, so the same promise is kept here, across every
+        // workflow this runner serves.
+        let gate = manifest.parallelSafe ? nil : exclusive.lock(for: manifest.name)
+        gate?.lock()
+        defer { gate?.unlock() }
         let library: String
         let worker: ProcessWorker
         do {
@@ -94,5 +101,21 @@ public final class PluginAgentRunner: AgentRunner {
         return AttemptResult(
             outcome: .failed(message: message, retryable: !cancelled), workerPid: worker.pid,
             signal: answer.signal)
+    }
+}
+
+/// One lock per agent name, for agents whose manifest says `parallel_safe: false`.
+private final class ExclusiveAgents: @unchecked Sendable {
+    private let guardLock = NSLock()
+    private var locks: [String: NSLock] = [:]
+
+    /// The lock that serializes calls of agent `name`.
+    func lock(for name: String) -> NSLock {
+        guardLock.withLock {
+            if let lock = locks[name] { return lock }
+            let lock = NSLock()
+            locks[name] = lock
+            return lock
+        }
     }
 }
