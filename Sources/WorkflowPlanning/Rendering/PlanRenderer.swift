@@ -1,3 +1,5 @@
+import AgentCatalog
+
 /// Renders plans for people (a table) and for pictures (Graphviz DOT, Mermaid).
 ///
 /// The renderers are pure: they return text and never print. In DOT and Mermaid the critical
@@ -131,8 +133,8 @@ public enum PlanRenderer {
         Set(zip(plan.criticalPath, plan.criticalPath.dropFirst()).map { Edge(from: $0, to: $1) })
     }
 
-    /// `630 s`, or `12.5 s` when not whole.
-    static func seconds(_ value: Double) -> String { Advisor.seconds(value) }
+    /// A duration in tables and pictures (DurationText: `630 s`, `12.5 s`, `40 ms`).
+    static func seconds(_ value: Double) -> String { DurationText.describe(value) }
 
     private static func quoted(_ text: String) -> String {
         var output = "\""
