@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 //
 // AgentHost: a plugin-host runtime for agents. See README.md and docs/ARCHITECTURE.md.
-// Arrows go one way: CLI/Protocol -> Execution -> Planning -> Catalog; Execution -> Runtime.
+// Arrows go one way: CLI/Protocol -> Hosting -> Execution, Store -> Events -> Planning -> Catalog;
+// Execution -> Runtime.
 import PackageDescription
 
 // MARK: - Plugins: each a dynamic library built into the same folder as `agenthost`.
@@ -80,7 +81,7 @@ let benchmarks: [(Product, Target)] = [
     benchmark(
         "store-bench", directory: "StoreBench",
         dependencies: [
-            "WorkflowStore", "WorkflowExecution", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+            "WorkflowStore", "WorkflowEvents", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     benchmark("protocol-bench", directory: "ProtocolBench", dependencies: ["AgentCatalog"]),
     benchmark(
@@ -133,11 +134,13 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // The event, status and recorder types and the status fold, shared by execution and store. Pure.
+        .target(name: "WorkflowEvents", dependencies: ["AgentCatalog", "WorkflowPlanning"]),
         // Runs plans: scheduling, data flow, retries, timeouts, recovery; emits events. Knows no SQL.
         .target(
             name: "WorkflowExecution",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowEvents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
@@ -147,6 +150,7 @@ let package = Package(
             name: "AgentHostCLI",
             dependencies: [
                 "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore", "HostProtocol",
+                "WorkflowHosting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -169,31 +173,41 @@ let package = Package(
         .target(
             name: "WorkflowStore",
             dependencies: [
-                "AgentCatalog", "WorkflowExecution", "WorkflowPlanning",
+                "AgentCatalog", "WorkflowEvents", "WorkflowPlanning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
         .testTarget(
             name: "WorkflowStoreTests",
-            dependencies: ["WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"]
+            dependencies: ["WorkflowStore", "WorkflowEvents", "WorkflowPlanning", "AgentCatalog"]
         ),
         // A child process the store's kill -9 test starts and kills.
         .executableTarget(
             name: "StoreCrashWriter",
-            dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"],
+            dependencies: ["WorkflowStore", "WorkflowEvents", "AgentCatalog"],
             path: "Tests/StoreCrashWriter"
+        ),
+        // The composition root: plans run on the executor with the store attached, cross-process
+        // control, the backend every front end (stdio, HTTP, MCP) drives.
+        .target(
+            name: "WorkflowHosting",
+            dependencies: [
+                "AgentCatalog", "WorkflowPlanning", "WorkflowEvents", "WorkflowExecution", "WorkflowStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // JSON-RPC 2.0 over stdio: `agenthost serve`.
         .target(
             name: "HostProtocol",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore",
+                "AgentCatalog", "WorkflowPlanning", "WorkflowEvents", "WorkflowHosting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
         .testTarget(
-            name: "HostProtocolTests", dependencies: ["HostProtocol", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
+            name: "HostProtocolTests",
+            dependencies: ["HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )

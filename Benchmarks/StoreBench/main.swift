@@ -10,7 +10,7 @@
 import AgentCatalog
 import Foundation
 import GRDB
-import WorkflowExecution
+import WorkflowEvents
 import WorkflowStore
 
 let agents = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000 : 10_000

@@ -1,5 +1,6 @@
 import AgentCatalog
 import HostProtocol
+import WorkflowHosting
 import Synchronization
 import Testing
 

@@ -7,7 +7,7 @@
 // lands at an arbitrary point, often inside a transaction. Exits 0 when all are recorded.
 import AgentCatalog
 import Foundation
-import WorkflowExecution
+import WorkflowEvents
 import WorkflowStore
 
 let arguments = CommandLine.arguments

@@ -2,7 +2,7 @@ import AgentCatalog
 import Foundation
 import GRDB
 import Testing
-import WorkflowExecution
+import WorkflowEvents
 @testable import WorkflowStore
 
 /// kill -9 of a process that is recording, at several points, then recovery in this process.

@@ -1,7 +1,7 @@
 import AgentCatalog
 import Foundation
 import Testing
-import WorkflowExecution
+import WorkflowEvents
 import WorkflowPlanning
 @testable import WorkflowStore
 

@@ -1,6 +1,6 @@
 import AgentCatalog
 import Foundation
-import WorkflowExecution
+import WorkflowEvents
 import WorkflowStore
 
 /// A fresh database path in a new temporary folder (the folder is not created: the store must).

@@ -2,7 +2,7 @@ import AgentCatalog
 import Foundation
 import GRDB
 import Testing
-import WorkflowExecution
+import WorkflowEvents
 @testable import WorkflowStore
 
 /// A database written by a v2 build (outputs in the `agent_outputs` table, live counters in

@@ -2,7 +2,7 @@ import AgentCatalog
 import Foundation
 import GRDB
 import Testing
-import WorkflowExecution
+import WorkflowEvents
 @testable import WorkflowStore
 
 @Suite struct ResumeAndControlTests {

@@ -1,7 +1,7 @@
 import AgentCatalog
 import ArgumentParser
 import Foundation
-import HostProtocol
+import WorkflowHosting
 import WorkflowExecution
 import WorkflowStore
 

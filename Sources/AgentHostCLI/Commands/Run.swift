@@ -2,7 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import ArgumentParser
 import Foundation
-import HostProtocol
+import WorkflowHosting
 import Logging
 import WorkflowExecution
 import WorkflowPlanning

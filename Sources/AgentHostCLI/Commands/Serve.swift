@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import ArgumentParser
 import HostProtocol
+import WorkflowHosting
 import WorkflowExecution
 import WorkflowStore
 

@@ -1,5 +1,5 @@
 import AgentCatalog
-import WorkflowExecution
+import WorkflowEvents
 
 extension ProtocolServer {
     /// `workflow/subscribe {workflow_id, from_sequence?}` -> `{workflow_id, from_sequence, last_sequence}`;
@@ -7,11 +7,11 @@ extension ProtocolServer {
     func subscribe(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context, also: ["from_sequence"])
         let from = try context.params.optionalInteger("from_sequence", in: 1...Int64.max) ?? 1
-        let lastSequence = try backend.status(workflowId: id).lastSequence
+        let lastSequence = try workflows.status(workflowId: id).lastSequence
         let subscription = SessionSubscription(workflowId: id) { [weak self] event in
             self?.notify("workflow/event", params: event.json)
         }
-        let upstream = try backend.subscribe(workflowId: id, from: from) { event in subscription.receive(event) }
+        let upstream = try workflows.subscribe(workflowId: id, from: from) { event in subscription.receive(event) }
         subscription.attach(upstream)
         let replaced = session.withLock { state -> SessionSubscription? in
             let old = state.subscriptions[id]

@@ -1,5 +1,5 @@
 import AgentCatalog
-import WorkflowExecution
+import WorkflowEvents
 import WorkflowPlanning
 
 extension ProtocolServer {
@@ -38,35 +38,35 @@ extension ProtocolServer {
             plan = try makePlan(context)
         }
         guard !context.isCancelled else { return nil }
-        let workflowId = try backend.start(plan: plan, catalog: directory.catalog, baseDirectory: baseDirectory)
+        let workflowId = try workflows.start(plan: plan, catalog: directory.catalog, baseDirectory: baseDirectory)
         return .object(["workflow_id": .string(workflowId), "plan": plan.json])
     }
 
     /// `workflow/status {workflow_id}` -> the status (seed's shape).
     func workflowStatus(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)
-        return try backend.status(workflowId: id).json
+        return try workflows.status(workflowId: id).json
     }
 
     /// `workflow/plan_of {workflow_id}` -> `{workflow_id, plan}`.
     func planOf(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)
-        return .object(["workflow_id": .string(id), "plan": try backend.plan(workflowId: id).json])
+        return .object(["workflow_id": .string(id), "plan": try workflows.plan(workflowId: id).json])
     }
 
     /// `workflow/analytics {workflow_id}` -> the analytics.
     func workflowAnalytics(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)
-        return try backend.analytics(workflowId: id)
+        return try workflows.analytics(workflowId: id)
     }
 
     /// `workflow/agent_result {workflow_id, agent}` -> `{workflow_id, agent, state, attempts, output}`.
     func agentResult(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context, also: ["agent"])
         let agent = try context.params.nonEmptyString("agent")
-        let status = try backend.status(workflowId: id)
+        let status = try workflows.status(workflowId: id)
         guard let record = status.agents[agent] else { throw ProtocolError.unknownAgent(agent, workflowId: id) }
-        let output = try backend.output(workflowId: id, agent: agent)
+        let output = try workflows.output(workflowId: id, agent: agent)
         var result: JSONObject = [
             "workflow_id": .string(id), "agent": .string(agent), "state": .string(record.state.rawValue),
             "attempts": .integer(Int64(record.attempts)), "output": output ?? .null,
@@ -79,7 +79,7 @@ extension ProtocolServer {
     func listWorkflows(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         try context.params.allowOnly(["limit"])
         let limit = try context.params.optionalInteger("limit", in: 1...10_000) ?? 100
-        let workflows = try backend.list(limit: Int(limit)).map { status -> JSONValue in
+        let workflows = try workflows.list(limit: Int(limit)).map { status -> JSONValue in
             var entry: JSONObject = [
                 "workflow_id": .string(status.workflowId), "state": .string(status.state.rawValue),
                 "progress_percentage": .number(status.progressPercentage),
@@ -97,32 +97,32 @@ extension ProtocolServer {
         let id = try workflowId(context, also: ["reason"])
         let reason = try context.params.optionalString("reason")
         try requireUnfinished(id, action: "cancelled")
-        try backend.cancel(workflowId: id, reason: reason)
-        return try backend.status(workflowId: id).json
+        try workflows.cancel(workflowId: id, reason: reason)
+        return try workflows.status(workflowId: id).json
     }
 
     /// `workflow/pause {workflow_id}` -> the status after the request.
     func pauseWorkflow(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)
         try requireUnfinished(id, action: "paused")
-        try backend.pause(workflowId: id)
-        return try backend.status(workflowId: id).json
+        try workflows.pause(workflowId: id)
+        return try workflows.status(workflowId: id).json
     }
 
     /// `workflow/resume {workflow_id}` -> the status after the request (paused or interrupted).
     func resumeWorkflow(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)
         try requireUnfinished(id, action: "resumed")
-        try backend.resume(workflowId: id, catalog: directory.catalog)
-        return try backend.status(workflowId: id).json
+        try workflows.resume(workflowId: id, catalog: directory.catalog)
+        return try workflows.status(workflowId: id).json
     }
 
     /// `workflow/wait {workflow_id}` -> the status once the workflow has finished or was interrupted.
     func waitForWorkflow(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)
-        let status = try backend.status(workflowId: id)
+        let status = try workflows.status(workflowId: id)
         if status.state.isFinished || status.state == .interrupted { return status.json }
-        let backend = self.backend
+        let backend = workflows
         let work = self.work
         let subscription = try backend.subscribe(workflowId: id, from: status.lastSequence + 1) { event in
             guard event.type.isTerminal || event.type == .workflowInterrupted else { return }
@@ -147,7 +147,7 @@ extension ProtocolServer {
     }
 
     private func requireUnfinished(_ id: String, action: String) throws(ProtocolError) {
-        let state = try backend.status(workflowId: id).state
+        let state = try workflows.status(workflowId: id).state
         if state.isFinished {
             throw ProtocolError.invalidState(
                 workflowId: id, state: state.rawValue, "a finished workflow cannot be \(action)")

@@ -3,6 +3,7 @@ import Dispatch
 import Logging
 import OrderedCollections
 import Synchronization
+import WorkflowHosting
 import WorkflowPlanning
 
 // Implementation notes: one thread reads lines (blocking read(2)) and classifies them; every

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
-import WorkflowExecution
+import WorkflowEvents
+import WorkflowHosting
 
 /// One workflow's event stream to this session's client.
 ///

@@ -1,7 +1,7 @@
 import AgentCatalog
 import Foundation
 import GRDB
-import WorkflowExecution
+import WorkflowEvents
 
 extension SQLiteStore {
     /// Estimated vs actual per agent and in total, the realized critical path, bottlenecks,

@@ -1,5 +1,5 @@
 import AgentCatalog
-import WorkflowExecution
+import WorkflowEvents
 
 // Implementation notes
 // The realized critical path walks backwards from the agent that ended last: each step goes

@@ -1,5 +1,5 @@
 import AgentCatalog
-import WorkflowExecution
+import WorkflowEvents
 
 /// What a run did against what its plan expected: per-agent and total estimated vs actual
 /// time, the realized critical path, bottlenecks, retries and advice.

@@ -1,7 +1,7 @@
 import AgentCatalog
 import Foundation
 import GRDB
-import WorkflowExecution
+import WorkflowEvents
 
 extension SQLiteStore {
     /// Queues `command` for the host running `workflowId` (it polls with `pendingControl`).

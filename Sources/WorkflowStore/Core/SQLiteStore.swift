@@ -1,7 +1,7 @@
 import AgentCatalog
 import Foundation
 import GRDB
-import WorkflowExecution
+import WorkflowEvents
 
 // Implementation notes
 // One DatabasePool per store: one writer connection (GRDB serialises writes on it) and

@@ -1,5 +1,5 @@
 import AgentCatalog
-import WorkflowExecution
+import WorkflowEvents
 
 /// One line of `agenthost history`: a stored workflow at a glance.
 public struct WorkflowSummary: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import AgentCatalog
 import GRDB
-import WorkflowExecution
+import WorkflowEvents
 
 /// Writes one workflow's events and the rows derived from them, inside the caller's
 /// transaction, through cached prepared statements with bound values.

@@ -1,7 +1,7 @@
 import AgentCatalog
 import Foundation
 import OrderedCollections
-import WorkflowExecution
+import WorkflowEvents
 
 /// The store's in-memory fold of one workflow's recorded events, with the counters the
 /// live-state rows need kept up to date in O(1) per agent event.

@@ -1,7 +1,7 @@
 import AgentCatalog
 import Foundation
 import GRDB
-import WorkflowExecution
+import WorkflowEvents
 
 extension SQLiteStore {
     // MARK: - Creating workflows

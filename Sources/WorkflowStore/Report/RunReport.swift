@@ -1,5 +1,5 @@
 import AgentCatalog
-import WorkflowExecution
+import WorkflowEvents
 
 // Implementation notes
 // The report is one HTML file with inline CSS and two inline SVG drawings, so it opens

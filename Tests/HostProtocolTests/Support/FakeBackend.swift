@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import HostProtocol
+import WorkflowHosting
 import WorkflowExecution
 import WorkflowPlanning
 
@@ -26,7 +27,7 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
 
     func estimates() -> any EstimatesProvider { ManifestEstimates() }
 
-    func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
+    func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(HostingError) -> String {
         lock.lock()
         defer { lock.unlock() }
         let id = "wf-\(order.count + 1)"
@@ -40,52 +41,52 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
         return id
     }
 
-    func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus {
+    func status(workflowId: String) throws(HostingError) -> WorkflowStatus {
         statusGate?.wait()
         lock.lock()
         defer { lock.unlock() }
-        guard let workflow = workflows[workflowId] else { throw ProtocolError.unknownWorkflow(workflowId) }
+        guard let workflow = workflows[workflowId] else { throw HostingError.unknownWorkflow(workflowId) }
         return WorkflowStatus(workflowId: workflowId, events: workflow.events)
     }
 
-    func plan(workflowId: String) throws(ProtocolError) -> ExecutionPlan {
+    func plan(workflowId: String) throws(HostingError) -> ExecutionPlan {
         try withWorkflow(workflowId) { $0.plan }
     }
 
-    func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
+    func analytics(workflowId: String) throws(HostingError) -> JSONValue {
         try withWorkflow(workflowId) {
             ["workflow_id": .string(workflowId), "events": .integer(Int64($0.events.count))]
         }
     }
 
-    func output(workflowId: String, agent: String) throws(ProtocolError) -> JSONValue? {
+    func output(workflowId: String, agent: String) throws(HostingError) -> JSONValue? {
         try withWorkflow(workflowId) { $0.outputs[agent] }
     }
 
-    func list(limit: Int) throws(ProtocolError) -> [WorkflowStatus] {
+    func list(limit: Int) throws(HostingError) -> [WorkflowStatus] {
         lock.lock()
         defer { lock.unlock() }
         return order.reversed().prefix(limit).map { WorkflowStatus(workflowId: $0, events: workflows[$0]!.events) }
     }
 
-    func pause(workflowId: String) throws(ProtocolError) {
+    func pause(workflowId: String) throws(HostingError) {
         try control("pause", workflowId, .workflowPaused)
     }
 
-    func resume(workflowId: String, catalog: Catalog) throws(ProtocolError) {
+    func resume(workflowId: String, catalog: Catalog) throws(HostingError) {
         try control("resume", workflowId, .workflowResumed)
     }
 
-    func cancel(workflowId: String, reason: String?) throws(ProtocolError) {
+    func cancel(workflowId: String, reason: String?) throws(HostingError) {
         try control("cancel", workflowId, .workflowCancelled, message: reason)
     }
 
     func subscribe(
         workflowId: String, from: Int64, handler: @escaping @Sendable (WorkflowEvent) -> Void
-    ) throws(ProtocolError) -> any WorkflowEventSubscription {
+    ) throws(HostingError) -> any WorkflowEventSubscription {
         lock.lock()
         defer { lock.unlock() }
-        guard workflows[workflowId] != nil else { throw ProtocolError.unknownWorkflow(workflowId) }
+        guard workflows[workflowId] != nil else { throw HostingError.unknownWorkflow(workflowId) }
         for event in workflows[workflowId]!.events where event.sequence >= from { handler(event) }
         nextSubscriber += 1
         let key = nextSubscriber
@@ -125,19 +126,19 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
         emit(workflowId, .workflowCompleted)
     }
 
-    private func control(_ name: String, _ id: String, _ type: EventType, message: String? = nil) throws(ProtocolError)
+    private func control(_ name: String, _ id: String, _ type: EventType, message: String? = nil) throws(HostingError)
     {
         lock.lock()
         defer { lock.unlock() }
-        guard workflows[id] != nil else { throw ProtocolError.unknownWorkflow(id) }
+        guard workflows[id] != nil else { throw HostingError.unknownWorkflow(id) }
         calls.append("\(name) \(id)")
         emit(id, type, message: message)
     }
 
-    private func withWorkflow<T>(_ id: String, _ body: (Workflow) -> T) throws(ProtocolError) -> T {
+    private func withWorkflow<T>(_ id: String, _ body: (Workflow) -> T) throws(HostingError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        guard let workflow = workflows[id] else { throw ProtocolError.unknownWorkflow(id) }
+        guard let workflow = workflows[id] else { throw HostingError.unknownWorkflow(id) }
         return body(workflow)
     }
 

@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import HostProtocol
+import WorkflowHosting
 import Logging
 
 /// A ProtocolServer running in this process on a pair of pipes.

@@ -37,36 +37,36 @@ public final class ExecutorBackend: WorkflowBackend {
     }
 
     /// Records the workflow, then starts it in the background.
-    public func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
+    public func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(HostingError) -> String {
         let id = Self.newWorkflowId()
         do {
             _ = try host.start(plan: plan, workflowId: id, catalog: catalog, baseDirectory: baseDirectory)
         } catch {
-            throw ProtocolError.storeError(error.message)
+            throw HostingError.storeError(error.message)
         }
         return id
     }
 
     /// Live status, else the stored one.
-    public func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus {
+    public func status(workflowId: String) throws(HostingError) -> WorkflowStatus {
         if let handle = host.liveWorkflow(workflowId)?.handle { return handle.status() }
         return try stored(workflowId) { store, id throws(StoreError) in try store.status(workflowId: id) }
     }
 
     /// The plan the workflow runs.
-    public func plan(workflowId: String) throws(ProtocolError) -> ExecutionPlan {
+    public func plan(workflowId: String) throws(HostingError) -> ExecutionPlan {
         if let plan = host.liveWorkflow(workflowId)?.plan { return plan }
         let json = try stored(workflowId) { store, id throws(StoreError) in try store.plan(workflowId: id) }
         do {
             return try ExecutionPlan(json: json)
         } catch {
-            throw ProtocolError.storeError("the stored plan of workflow \(workflowId) is unreadable: \(error.message)")
+            throw HostingError.storeError("the stored plan of workflow \(workflowId) is unreadable: \(error.message)")
         }
     }
 
     /// The store's analytics (durations, waits, retries, realized critical path, estimate
     /// error); without a store, estimated against actual durations from the live status.
-    public func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
+    public func analytics(workflowId: String) throws(HostingError) -> JSONValue {
         if let store {
             do { return try store.analytics(workflowId: workflowId).json } catch {
                 throw Self.map(error, workflowId: workflowId)
@@ -105,7 +105,7 @@ public final class ExecutorBackend: WorkflowBackend {
     }
 
     /// The agent's committed output: from the store, else from the live event log.
-    public func output(workflowId: String, agent: String) throws(ProtocolError) -> JSONValue? {
+    public func output(workflowId: String, agent: String) throws(HostingError) -> JSONValue? {
         if let store {
             do {
                 if let output = try store.output(workflowId: workflowId, agent: agent) { return .object(output) }
@@ -117,13 +117,13 @@ public final class ExecutorBackend: WorkflowBackend {
             }
         }
         guard let handle = host.liveWorkflow(workflowId)?.handle else {
-            throw ProtocolError.unknownWorkflow(workflowId)
+            throw HostingError.unknownWorkflow(workflowId)
         }
         return handle.events().last { $0.type == .agentCompleted && $0.agent == agent }?.data?["output"]
     }
 
     /// Stored workflows (and live ones when there is no store), most recent first.
-    public func list(limit: Int) throws(ProtocolError) -> [WorkflowStatus] {
+    public func list(limit: Int) throws(HostingError) -> [WorkflowStatus] {
         if let store {
             let summaries: [WorkflowSummary]
             do { summaries = try store.workflows() } catch { throw Self.map(error, workflowId: nil) }
@@ -139,16 +139,16 @@ public final class ExecutorBackend: WorkflowBackend {
     }
 
     /// Pauses a live workflow, or asks the host running it through the store.
-    public func pause(workflowId: String) throws(ProtocolError) {
+    public func pause(workflowId: String) throws(HostingError) {
         try control(workflowId, .pause) { $0.pause() }
     }
 
     /// Resumes a paused live workflow, or restarts an interrupted one from its committed outputs.
-    public func resume(workflowId: String, catalog: Catalog) throws(ProtocolError) {
+    public func resume(workflowId: String, catalog: Catalog) throws(HostingError) {
         if let handle = host.liveWorkflow(workflowId)?.handle {
             let state = handle.status().state
             guard state == .paused else {
-                throw ProtocolError.invalidState(
+                throw HostingError.invalidState(
                     workflowId: workflowId, state: state.rawValue, "only a paused workflow can be resumed")
             }
             handle.resume()
@@ -162,14 +162,14 @@ public final class ExecutorBackend: WorkflowBackend {
     }
 
     /// Cancels a live workflow, or asks the host running it through the store.
-    public func cancel(workflowId: String, reason: String?) throws(ProtocolError) {
+    public func cancel(workflowId: String, reason: String?) throws(HostingError) {
         try control(workflowId, .cancel) { $0.cancel(reason: reason ?? "cancelled by the client") }
     }
 
     /// Live events from the executor; stored ones replayed for other workflows.
     public func subscribe(
         workflowId: String, from: Int64, handler: @escaping @Sendable (WorkflowEvent) -> Void
-    ) throws(ProtocolError) -> any WorkflowEventSubscription {
+    ) throws(HostingError) -> any WorkflowEventSubscription {
         if let running = host.liveWorkflow(workflowId) {
             var from = from
             if from < running.firstSequence, let store {
@@ -208,12 +208,12 @@ public final class ExecutorBackend: WorkflowBackend {
 
     private func control(
         _ workflowId: String, _ command: ControlCommand, live action: (WorkflowHandle) -> Void
-    ) throws(ProtocolError) {
+    ) throws(HostingError) {
         if let handle = host.liveWorkflow(workflowId)?.handle {
             action(handle)
             return
         }
-        guard let store else { throw ProtocolError.unknownWorkflow(workflowId) }
+        guard let store else { throw HostingError.unknownWorkflow(workflowId) }
         do { try store.requestControl(workflowId: workflowId, command) } catch {
             throw Self.map(error, workflowId: workflowId)
         }
@@ -221,21 +221,14 @@ public final class ExecutorBackend: WorkflowBackend {
 
     private func stored<T>(
         _ workflowId: String, _ body: (SQLiteStore, String) throws(StoreError) -> T
-    ) throws(ProtocolError) -> T {
-        guard let store else { throw ProtocolError.unknownWorkflow(workflowId) }
+    ) throws(HostingError) -> T {
+        guard let store else { throw HostingError.unknownWorkflow(workflowId) }
         do { return try body(store, workflowId) } catch { throw Self.map(error, workflowId: workflowId) }
     }
 
-    /// The protocol error for a store error about `workflowId`.
-    static func map(_ error: StoreError, workflowId: String?) -> ProtocolError {
-        switch (error.code, workflowId) {
-        case (.unknownWorkflow, .some(let id)): return ProtocolError.unknownWorkflow(id)
-        case (.finished, .some(let id)):
-            return ProtocolError(
-                code: ProtocolError.Code.invalidState, message: "Workflow \(id): \(error.message)",
-                data: ["workflow_id": .string(id)])
-        default: return ProtocolError.storeError(error.message)
-        }
+    /// The hosting error for a store error about `workflowId`.
+    static func map(_ error: StoreError, workflowId: String?) -> HostingError {
+        HostingError.store(error, workflowId: workflowId)
     }
 
     /// A new id: `wf-` and 12 hex digits of a random UUID.

@@ -1,0 +1,76 @@
+import AgentCatalog
+import WorkflowEvents
+import WorkflowHosting
+import WorkflowPlanning
+
+/// The server's backend seen through the protocol: the same calls, with each `HostingError`
+/// answered as the protocol error of the same meaning.
+struct ProtocolBackend: Sendable {
+    let backend: any WorkflowBackend
+
+    func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
+        try hosted { () throws(HostingError) in try backend.start(plan: plan, catalog: catalog, baseDirectory: baseDirectory) }
+    }
+
+    func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus {
+        try hosted { () throws(HostingError) in try backend.status(workflowId: workflowId) }
+    }
+
+    func plan(workflowId: String) throws(ProtocolError) -> ExecutionPlan {
+        try hosted { () throws(HostingError) in try backend.plan(workflowId: workflowId) }
+    }
+
+    func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
+        try hosted { () throws(HostingError) in try backend.analytics(workflowId: workflowId) }
+    }
+
+    func output(workflowId: String, agent: String) throws(ProtocolError) -> JSONValue? {
+        try hosted { () throws(HostingError) in try backend.output(workflowId: workflowId, agent: agent) }
+    }
+
+    func list(limit: Int) throws(ProtocolError) -> [WorkflowStatus] {
+        try hosted { () throws(HostingError) in try backend.list(limit: limit) }
+    }
+
+    func pause(workflowId: String) throws(ProtocolError) {
+        try hosted { () throws(HostingError) in try backend.pause(workflowId: workflowId) }
+    }
+
+    func resume(workflowId: String, catalog: Catalog) throws(ProtocolError) {
+        try hosted { () throws(HostingError) in try backend.resume(workflowId: workflowId, catalog: catalog) }
+    }
+
+    func cancel(workflowId: String, reason: String?) throws(ProtocolError) {
+        try hosted { () throws(HostingError) in try backend.cancel(workflowId: workflowId, reason: reason) }
+    }
+
+    func subscribe(
+        workflowId: String, from: Int64, handler: @escaping @Sendable (WorkflowEvent) -> Void
+    ) throws(ProtocolError) -> any WorkflowEventSubscription {
+        try hosted { () throws(HostingError) in try backend.subscribe(workflowId: workflowId, from: from, handler: handler) }
+    }
+
+    private func hosted<T>(_ body: () throws(HostingError) -> T) throws(ProtocolError) -> T {
+        do { return try body() } catch { throw ProtocolError(error) }
+    }
+}
+
+extension ProtocolServer {
+    /// The backend, its errors rendered as protocol errors.
+    var workflows: ProtocolBackend { ProtocolBackend(backend: backend) }
+}
+
+extension ProtocolError {
+    /// The JSON-RPC error for a backend's error: the application code of docs/PROTOCOL.md
+    /// that matches its code, with its message and details.
+    public init(_ error: HostingError) {
+        let code: Int
+        switch error.code {
+        case .unknownWorkflow: code = Code.unknownWorkflow
+        case .unknownAgent: code = Code.unknownAgent
+        case .invalidState: code = Code.invalidState
+        case .storeError: code = Code.storeError
+        }
+        self.init(code: code, message: error.message, data: error.data)
+    }
+}
