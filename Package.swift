@@ -161,7 +161,8 @@ let package = Package(
         // Runs every sample agent through a small dlopen harness; no host modules.
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
         // Runs the built `agenthost` binary and real plugin libraries.
-        .testTarget(name: "EndToEndTests", dependencies: ["WorkflowStore", "WorkflowExecution", "AgentCatalog"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["WorkflowStore", "WorkflowEvents", "WorkflowExecution", "AgentCatalog"]),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [
@@ -206,6 +207,13 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .testTarget(name: "WorkflowEventsTests", dependencies: ["WorkflowEvents", "AgentCatalog"]),
+        .testTarget(
+            name: "WorkflowHostingTests",
+            dependencies: [
+                "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "WorkflowPlanning", "AgentCatalog",
+                "AgentRuntime", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "HostProtocolTests",
             dependencies: ["HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),

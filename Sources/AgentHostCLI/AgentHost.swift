@@ -23,6 +23,7 @@ struct AgentHost: AsyncParsableCommand {
             Report.self,
             Cancel.self,
             Resume.self,
+            Retry.self,
             Serve.self,
             Worker.self,
         ]

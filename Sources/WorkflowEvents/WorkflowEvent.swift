@@ -61,6 +61,9 @@ public enum EventType: String, Sendable, Hashable, CaseIterable {
     case workflowCompleted = "workflow.completed"
     case workflowFailed = "workflow.failed"
     case workflowInterrupted = "workflow.interrupted"
+    /// A failed or cancelled workflow starts a new attempt (`agenthost retry`, `workflow/retry`):
+    /// `message` is the reason, `data.agents` the agents that run again.
+    case workflowRetried = "workflow.retried"
 
     /// Whether this event ends the workflow.
     public var isTerminal: Bool {

@@ -14,9 +14,13 @@ public struct WorkflowStatus: Sendable, Hashable {
         public var isFinished: Bool { self == .completed || self == .failed || self == .cancelled }
     }
 
-    /// Where one agent stands.
+    /// Where one agent stands. `cancelled`: its last attempt was stopped by a cancel (of the
+    /// workflow or by the agent itself), not failed by the agent.
     public enum AgentState: String, Sendable, Hashable, CaseIterable {
-        case waiting, running, completed, failed, skipped
+        case waiting, running, completed, failed, skipped, cancelled
+
+        /// Whether the agent will change no more (short of `retry`).
+        public var isFinal: Bool { self == .completed || self == .failed || self == .skipped || self == .cancelled }
     }
 
     /// One agent's record.
@@ -57,11 +61,16 @@ public struct WorkflowStatus: Sendable, Hashable {
     /// Number of agents in each state.
     public func count(_ state: AgentState) -> Int { agents.values.reduce(0) { $0 + ($1.state == state ? 1 : 0) } }
 
-    /// Share of agents that reached a final state, 0 to 100.
+    /// Share of agents that completed, 0 to 100 (one decimal): a failed workflow never reads 100.
     public var progressPercentage: Double {
-        guard !order.isEmpty else { return state == .completed ? 100 : 0 }
-        let done = count(.completed) + count(.failed) + count(.skipped)
-        return (Double(done) / Double(order.count) * 1000).rounded() / 10
+        Self.progressPercentage(completed: count(.completed), total: order.count, state: state)
+    }
+
+    /// `completed` of `total` agents as a percentage with one decimal; an empty workflow is at
+    /// 100 once completed.
+    public static func progressPercentage(completed: Int, total: Int, state: State) -> Double {
+        guard total > 0 else { return state == .completed ? 100 : 0 }
+        return (Double(completed) / Double(total) * 1000).rounded() / 10
     }
 }
 
@@ -115,8 +124,9 @@ extension WorkflowStatus {
                 $0.message = nil
             }
         case .agentFailed:
+            let cancelled = event.data?["cancelled"]?.boolValue == true
             update(event.agent) {
-                $0.state = .failed
+                $0.state = cancelled ? .cancelled : .failed
                 $0.finishedAt = event.timestamp
                 $0.message = event.message
             }
@@ -132,6 +142,19 @@ extension WorkflowStatus {
             state = .interrupted
             message = event.message
             for name in order where agents[name]?.state == .running { agents[name]?.state = .waiting }
+        case .workflowRetried:
+            state = .pending
+            finishedAt = nil
+            message = event.message
+            for value in event.data?["agents"]?.arrayValue ?? [] {
+                update(value.stringValue) {
+                    $0.state = .waiting
+                    $0.startedAt = nil
+                    $0.finishedAt = nil
+                    $0.progress = nil
+                    $0.message = nil
+                }
+            }
         case .workflowCancelled, .workflowCompleted, .workflowFailed:
             state = event.type == .workflowCompleted ? .completed : event.type == .workflowFailed ? .failed : .cancelled
             finishedAt = event.timestamp

@@ -21,11 +21,13 @@ public final class ExecutorBackend: WorkflowBackend {
     ///   - store: where workflows are recorded; nil keeps them in memory for this session.
     ///   - runner: runs each attempt (the plugin-backed runner in `agenthost serve`).
     ///   - options: retry policy, grace period, folders.
+    ///   - agentFolders: the server's manifest and plugin folders, recorded with each workflow.
     ///   - logger: diagnostics.
     public init(
-        store: SQLiteStore?, runner: any AgentRunner, options: ExecutorOptions = ExecutorOptions(), logger: Logger
+        store: SQLiteStore?, runner: any AgentRunner, options: ExecutorOptions = ExecutorOptions(),
+        agentFolders: WorkflowFolders = WorkflowFolders(manifests: [], plugins: [], baseDirectory: nil), logger: Logger
     ) {
-        host = WorkflowHost(store: store, runner: runner, options: options, logger: logger)
+        host = WorkflowHost(store: store, runner: runner, options: options, agentFolders: agentFolders, logger: logger)
     }
 
     /// Whether workflows outlive the process.
@@ -154,11 +156,27 @@ public final class ExecutorBackend: WorkflowBackend {
             handle.resume()
             return
         }
-        do {
-            _ = try host.resumeStored(workflowId: workflowId, catalog: catalog)
-        } catch {
-            throw Self.map(error, workflowId: workflowId)
+        _ = try host.resumeStored(
+            workflowId: workflowId, catalog: host.recordedCatalog(workflowId: workflowId, fallback: catalog))
+    }
+
+    /// Starts a new attempt of a failed or cancelled workflow in this session (see
+    /// `WorkflowHost.retryStored`); the agents come from the manifest folders it was recorded with.
+    public func retry(
+        workflowId: String, agents: [String], reason: String?, catalog: Catalog
+    ) throws(HostingError) -> [String] {
+        guard store != nil else {
+            if let state = host.liveWorkflow(workflowId)?.handle.status().state {
+                throw HostingError.invalidState(
+                    workflowId: workflowId, state: state.rawValue,
+                    "retry needs the store (the server runs with --no-store)")
+            }
+            throw HostingError.unknownWorkflow(workflowId)
         }
+        return try host.retryStored(
+            workflowId: workflowId, agents: agents, reason: reason,
+            catalog: host.recordedCatalog(workflowId: workflowId, fallback: catalog)
+        ).agents
     }
 
     /// Cancels a live workflow, or asks the host running it through the store.

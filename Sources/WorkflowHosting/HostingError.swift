@@ -17,6 +17,8 @@ public struct HostingError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidState = "invalid_state"
         /// The workflow store failed, or holds something unreadable.
         case storeError = "store_error"
+        /// An agent the workflow would run cannot be loaded: no manifest, or its library missing.
+        case agentUnavailable = "agent_unavailable"
     }
 
     /// The stable code.
@@ -60,6 +62,16 @@ extension HostingError {
         HostingError(
             code: .invalidState, message: "Workflow \(workflowId) is \(state): \(explanation)",
             data: ["workflow_id": .string(workflowId), "state": .string(state)])
+    }
+
+    /// `agent` of `workflowId` cannot be loaded, so the workflow was not `action` (nothing changed).
+    public static func agentUnavailable(
+        workflowId: String, agent: String, action: String, _ explanation: String
+    ) -> HostingError {
+        HostingError(
+            code: .agentUnavailable,
+            message: "Workflow \(workflowId) was not \(action): \(explanation)",
+            data: ["workflow_id": .string(workflowId), "agent": .string(agent)])
     }
 
     /// The store failed with `message`.

@@ -42,6 +42,11 @@ public protocol WorkflowBackend: Sendable {
     /// Lets a paused workflow go on, or resumes one interrupted in an earlier session.
     func resume(workflowId: String, catalog: Catalog) throws(HostingError)
 
+    /// Starts a new attempt of a failed or cancelled workflow that keeps every committed output
+    /// and runs the agents that did not complete (or `agents` and their dependents) again.
+    /// - Returns: the agents that run again, in plan order.
+    func retry(workflowId: String, agents: [String], reason: String?, catalog: Catalog) throws(HostingError) -> [String]
+
     /// Cancels the workflow: running agents are told to stop, nothing new starts.
     func cancel(workflowId: String, reason: String?) throws(HostingError)
 

@@ -1,4 +1,5 @@
 import AgentCatalog
+import AgentRuntime
 import ArgumentParser
 import Foundation
 import WorkflowHosting
@@ -11,8 +12,8 @@ extension AgentHost {
         static let configuration = CommandConfiguration(
             abstract: "Cancel a running or interrupted workflow, from any terminal.",
             discussion: """
-                A running workflow's host picks the request up from the store within a second: \\
-                running agents are told to stop and nothing new starts. An interrupted workflow (its \\
+                A running workflow's host picks the request up from the store within a second: \
+                running agents are told to stop and nothing new starts. An interrupted workflow (its \
                 host died) is marked cancelled at once. Exit 2 for an unknown or finished workflow.
                 """)
 
@@ -36,48 +37,122 @@ extension AgentHost {
         static let configuration = CommandConfiguration(
             abstract: "Finish an interrupted or paused workflow with its stored plan.",
             discussion: """
-                An interrupted workflow (its host was killed or stopped) runs again in this process: \\
-                agents whose output was committed are not run again, attempts that were running are \\
-                retried (agents run at least once). Shown like `run`. A paused workflow whose host is \\
-                alive is asked to go on. Exit 2 for an unknown, completed, failed or cancelled \\
-                workflow.
+                An interrupted workflow (its host was killed or stopped) runs again in this process: \
+                agents whose output was committed are not run again, attempts that were running are \
+                retried (agents run at least once). The agents are loaded from the manifest and \
+                plugin folders the workflow was recorded with (--manifests replaces, --plugins adds); \
+                when one cannot be loaded nothing changes and the error names its manifest or \
+                library. Shown like `run`. A paused workflow whose host is alive is asked to go on. \
+                Exit 2 for an unknown, completed, failed or cancelled workflow (see `retry`).
                 """)
 
-        @OptionGroup var host: HostOptions
-        @OptionGroup var store: StoreOptions
+        @OptionGroup var recorded: RecordedRunOptions
         @Argument(help: "The workflow id.") var id: String
-        @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
-        @Option(help: ArgumentHelp("Folder for the agents' files (default .agenthost/runs).", valueName: "dir"))
-        var out: String = ".agenthost/runs"
 
         func run() throws {
-            guard let store = try self.store.openForWriting() else {
-                reportError("resume reads the store; --no-store leaves nothing to resume")
-                throw HostExit.inputError
-            }
-            let discovery = host.discover()
-            warnAboutProblems(discovery)
-            let logger = host.makeLogger()
-            var options = ExecutorOptions(artifactsRoot: absolutePath(out))
-            let requestFile = try self.store.attempt { () throws(StoreError) in
-                try store.workflows().first { $0.id == id }?.requestFile
-            }
-            if let requestFile { options.baseDirectory = RequestFile.baseDirectory(of: requestFile) }
-            let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
-            defer { runner.shutdown() }
-            let workflows = WorkflowHost(store: store, runner: runner, options: options, logger: logger)
-            defer { workflows.stopPolling() }
-            let outcome = try self.store.attempt { () throws(StoreError) in
-                try workflows.resumeStored(workflowId: id, catalog: discovery.catalog)
+            let session = try recorded.open(id, command: "resume")
+            defer { session.close() }
+            let outcome = try recorded.store.hosting { () throws(HostingError) in
+                try session.workflows.resumeStored(workflowId: id, catalog: session.catalog)
             }
             switch outcome {
             case .requested:
                 print("resume requested: the host running \(id) goes on within a second")
             case .restarted(let handle):
-                try Run.follow(
-                    handle, json: json, statusCommand: self.store.statusCommand(id, recorded: true),
-                    artifacts: workflows.artifactsDirectory(for: id))
+                try session.follow(handle)
             }
         }
+    }
+
+    /// `agenthost retry ID [--agent NAME]...`: re-run a failed or cancelled workflow from where it failed.
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a new attempt of a failed or cancelled workflow, keeping every committed output.",
+            discussion: """
+                The agents that did not complete (failed, cancelled, skipped or never started) run \
+                again; with --agent, the named agents and every agent that depends on them run again \
+                (even if they completed) and the rest is kept. Recorded in the same workflow's history \
+                (a workflow.retried event with the reason); attempt numbers go on from the last. The \
+                agents are loaded from the folders the workflow was recorded with, as for `resume`; \
+                nothing changes when one cannot be loaded. Shown like `run`. Exit 0 when the new \
+                attempt completed, 1 when it failed, 2 for an unknown workflow or one that is not \
+                failed or cancelled.
+                """)
+
+        @OptionGroup var recorded: RecordedRunOptions
+        @Argument(help: "The workflow id.") var id: String
+        @Option(name: .customLong("agent"), help: ArgumentHelp(
+            "Run this agent and its dependents again (repeatable).", valueName: "name"))
+        var agents: [String] = []
+        @Option(help: "Why, for the workflow's history.") var reason: String?
+
+        func run() throws {
+            let session = try recorded.open(id, command: "retry")
+            defer { session.close() }
+            let retry = try recorded.store.hosting { () throws(HostingError) in
+                try session.workflows.retryStored(
+                    workflowId: id, agents: agents, reason: reason, catalog: session.catalog)
+            }
+            if !recorded.json { print("retrying \(id): \(retry.agents.joined(separator: ", ")) run again") }
+            try session.follow(retry.handle)
+        }
+    }
+}
+
+/// The flags of the commands that run a recorded workflow again (`resume`, `retry`).
+struct RecordedRunOptions: ParsableArguments {
+    @OptionGroup var host: HostOptions
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
+    @Option(help: ArgumentHelp("Folder for the agents' files (default .agenthost/runs).", valueName: "dir"))
+    var out: String = ".agenthost/runs"
+
+    /// What `resume` and `retry` run with: the store, the agents loaded from the folders the
+    /// workflow was recorded with, and a host.
+    struct Session {
+        let workflows: WorkflowHost
+        let catalog: Catalog
+        let runner: PluginAgentRunner
+        let statusCommand: String?
+        let json: Bool
+
+        /// Shows the run like `run` does; exit 1 unless it completed.
+        func follow(_ handle: WorkflowHandle) throws {
+            try AgentHost.Run.follow(
+                handle, json: json, statusCommand: statusCommand,
+                artifacts: workflows.artifactsDirectory(for: handle.workflowId))
+        }
+
+        func close() {
+            workflows.stopPolling()
+            runner.shutdown()
+        }
+    }
+
+    /// Opens the store and loads the agents `id` was recorded with.
+    func open(_ id: String, command: String) throws -> Session {
+        guard let store = try self.store.openForWriting() else {
+            reportError("\(command) reads the store; --no-store leaves nothing to \(command)")
+            throw HostExit.inputError
+        }
+        let recorded = try self.store.attempt { () throws(StoreError) in try store.folders(workflowId: id) }
+        let host = self.host.filling(from: recorded)
+        let discovery = host.discover()
+        warnAboutProblems(discovery)
+        let logger = host.makeLogger()
+        var options = ExecutorOptions(artifactsRoot: absolutePath(out))
+        if recorded?.baseDirectory == nil {
+            // Recorded before schema v4: the request file's folder, as `run` used.
+            let requestFile = try self.store.attempt { () throws(StoreError) in
+                try store.workflows().first { $0.id == id }?.requestFile
+            }
+            if let requestFile { options.baseDirectory = RequestFile.baseDirectory(of: requestFile) }
+        }
+        let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
+        let workflows = WorkflowHost(
+            store: store, runner: runner, options: options, agentFolders: host.agentFolders(), logger: logger)
+        return Session(
+            workflows: workflows, catalog: discovery.catalog, runner: runner,
+            statusCommand: self.store.statusCommand(id, recorded: true), json: json)
     }
 }

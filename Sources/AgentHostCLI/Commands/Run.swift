@@ -43,7 +43,7 @@ extension AgentHost {
             defer { runner.shutdown() }
             let workflows = WorkflowHost(
                 store: store, runner: runner, options: ExecutorOptions(artifactsRoot: absolutePath(out)),
-                logger: logger)
+                agentFolders: host.agentFolders(), logger: logger)
             defer { workflows.stopPolling() }
             let plan: ExecutionPlan
             do throws(PlanningError) {

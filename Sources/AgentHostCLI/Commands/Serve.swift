@@ -44,7 +44,8 @@ extension AgentHost {
             let logger = host.makeLogger("agenthost.serve")
             let store = try self.store.openForWriting()
             let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
-            let backend = ExecutorBackend(store: store, runner: runner, logger: logger)
+            let backend = ExecutorBackend(
+                store: store, runner: runner, agentFolders: host.agentFolders(), logger: logger)
             let options = host
             let directory = AgentDirectory { options.discover() }
             let server = ProtocolServer(

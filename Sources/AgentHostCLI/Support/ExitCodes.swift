@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkflowHosting
 import WorkflowStore
 
 /// The only place exit codes are chosen: 0 success, 1 workflow failed, 2 usage or input error.
@@ -12,6 +13,13 @@ enum HostExit {
     /// Reports a store failure and returns its exit code: 2, since every one the CLI meets is
     /// about its input (an unknown id, a finished workflow, a corrupt or foreign --db file).
     static func failure(_ error: StoreError) -> ExitCode {
+        reportError(error.message)
+        return inputError
+    }
+
+    /// Reports a hosting failure (unknown workflow, invalid state, an agent that cannot be
+    /// loaded, the store) and returns its exit code: 2, all are about the command's input.
+    static func failure(_ error: HostingError) -> ExitCode {
         reportError(error.message)
         return inputError
     }

@@ -3,6 +3,7 @@ import AgentRuntime
 import ArgumentParser
 import Foundation
 import Logging
+import WorkflowStore
 
 /// Flags every command that reads manifests or loads plugins shares.
 struct HostOptions: ParsableArguments {
@@ -43,6 +44,25 @@ struct HostOptions: ParsableArguments {
     /// Discovers manifests and templates from `manifestSearchFolders()`.
     func discover() -> DiscoveryResult {
         ManifestDiscovery.discover(folders: manifestSearchFolders())
+    }
+
+    /// The manifest and plugin folders (absolute) to record with a workflow, for `resume` and `retry`.
+    func agentFolders() -> WorkflowFolders {
+        WorkflowFolders(
+            manifests: manifestSearchFolders().map(absolutePath),
+            plugins: PluginSearchPaths.from(explicit: pluginFolders, environment: environment).pluginFolders
+                .map(absolutePath),
+            baseDirectory: nil)
+    }
+
+    /// These options completed by what a workflow was recorded with: its manifest folders
+    /// unless `--manifests` was given, its plugin folders after any `--plugins`.
+    func filling(from recorded: WorkflowFolders?) -> HostOptions {
+        guard let recorded else { return self }
+        var options = self
+        if options.manifestFolders.isEmpty { options.manifestFolders = recorded.manifests }
+        options.pluginFolders += recorded.plugins.filter { !options.pluginFolders.contains($0) }
+        return options
     }
 
     /// A runtime that resolves libraries through these options' search paths.

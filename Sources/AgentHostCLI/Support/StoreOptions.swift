@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WorkflowHosting
 import WorkflowStore
 
 /// The store flags every command that records or reads workflows shares: `--db`, `--no-store`.
@@ -60,6 +61,17 @@ struct StoreOptions: ParsableArguments {
             return try body()
         } catch  where error.code == .unknownWorkflow {
             throw HostExit.failure(StoreError(code: error.code, message: "\(error.message) (\(path))"))
+        } catch {
+            throw HostExit.failure(error)
+        }
+    }
+
+    /// Runs `body`; a hosting error is reported (an unknown id naming the database) and exits 2.
+    func hosting<T>(_ body: () throws(HostingError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch  where error.code == .unknownWorkflow {
+            throw HostExit.failure(HostingError(code: error.code, message: "\(error.message) (\(path))", data: error.data))
         } catch {
             throw HostExit.failure(error)
         }

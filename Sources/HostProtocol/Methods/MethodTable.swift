@@ -19,6 +19,7 @@ extension ProtocolServer {
         "workflow/cancel": Method(ProtocolServer.cancelWorkflow),
         "workflow/pause": Method(ProtocolServer.pauseWorkflow),
         "workflow/resume": Method(ProtocolServer.resumeWorkflow),
+        "workflow/retry": Method(ProtocolServer.retryWorkflow),
         "workflow/wait": Method(ProtocolServer.waitForWorkflow),
         "workflow/subscribe": Method(ProtocolServer.subscribe),
         "workflow/unsubscribe": Method(ProtocolServer.unsubscribe),
@@ -28,7 +29,7 @@ extension ProtocolServer {
     static let methodNames = [
         "initialize", "agents/list", "agents/describe", "agents/reload", "workflow/plan", "workflow/execute",
         "workflow/status", "workflow/plan_of", "workflow/analytics", "workflow/agent_result", "workflow/list",
-        "workflow/cancel", "workflow/pause", "workflow/resume", "workflow/wait", "workflow/subscribe",
+        "workflow/cancel", "workflow/pause", "workflow/resume", "workflow/retry", "workflow/wait", "workflow/subscribe",
         "workflow/unsubscribe", "shutdown",
     ]
 }

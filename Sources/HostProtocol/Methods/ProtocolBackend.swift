@@ -40,6 +40,12 @@ struct ProtocolBackend: Sendable {
         try hosted { () throws(HostingError) in try backend.resume(workflowId: workflowId, catalog: catalog) }
     }
 
+    func retry(workflowId: String, agents: [String], reason: String?, catalog: Catalog) throws(ProtocolError) -> [String] {
+        try hosted { () throws(HostingError) in
+            try backend.retry(workflowId: workflowId, agents: agents, reason: reason, catalog: catalog)
+        }
+    }
+
     func cancel(workflowId: String, reason: String?) throws(ProtocolError) {
         try hosted { () throws(HostingError) in try backend.cancel(workflowId: workflowId, reason: reason) }
     }
@@ -70,7 +76,14 @@ extension ProtocolError {
         case .unknownAgent: code = Code.unknownAgent
         case .invalidState: code = Code.invalidState
         case .storeError: code = Code.storeError
+        case .agentUnavailable: code = Code.agentUnavailable
         }
         self.init(code: code, message: error.message, data: error.data)
     }
+}
+
+extension ProtocolError.Code {
+    /// An agent the workflow would run cannot be loaded (no manifest, or its library is
+    /// missing): `workflow/resume` or `workflow/retry` refused and changed nothing.
+    public static let agentUnavailable = 1012
 }

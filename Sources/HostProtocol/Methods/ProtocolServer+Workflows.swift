@@ -117,6 +117,29 @@ extension ProtocolServer {
         return try workflows.status(workflowId: id).json
     }
 
+    /// `workflow/retry {workflow_id, agents?, reason?}` -> `{workflow_id, agents, status}`: a new
+    /// attempt of a failed or cancelled workflow, which keeps every committed output and runs
+    /// the agents that did not complete (or `agents` and their dependents) again.
+    func retryWorkflow(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
+        let id = try workflowId(context, also: ["agents", "reason"])
+        let reason = try context.params.optionalString("reason")
+        var agents: [String] = []
+        if let value = context.params.members["agents"] {
+            let invalid = ProtocolError.invalidParams(
+                method: context.method, param: "agents", "must be an array of agent names (non-empty strings)")
+            guard let array = value.arrayValue else { throw invalid }
+            for item in array {
+                guard let name = item.stringValue, !name.isEmpty else { throw invalid }
+                agents.append(name)
+            }
+        }
+        let rerun = try workflows.retry(workflowId: id, agents: agents, reason: reason, catalog: directory.catalog)
+        return .object([
+            "workflow_id": .string(id), "agents": .array(rerun.map { .string($0) }),
+            "status": try workflows.status(workflowId: id).json,
+        ])
+    }
+
     /// `workflow/wait {workflow_id}` -> the status once the workflow has finished or was interrupted.
     func waitForWorkflow(_ context: RequestContext) throws(ProtocolError) -> JSONValue? {
         let id = try workflowId(context)

@@ -8,6 +8,16 @@ public protocol AgentRunner: Sendable {
     /// Runs one attempt, blocking the calling thread (an executor thread, never Swift's
     /// cooperative pool) until it ends, times out or is given up.
     func runAttempt(_ request: AttemptRequest) -> AttemptResult
+
+    /// Why `manifest` could not be run, checked without running it (its library missing,
+    /// escaping its folder, ...); nil when nothing is known to be wrong. `resume` and `retry`
+    /// ask before they change any state.
+    func problem(loading manifest: Manifest) -> String?
+}
+
+extension AgentRunner {
+    /// Nothing is known to be wrong: runners that load nothing (fakes) need not check.
+    public func problem(loading manifest: Manifest) -> String? { nil }
 }
 
 /// Everything one attempt needs.

@@ -255,6 +255,7 @@ final class WorkflowRun: @unchecked Sendable {
                 "duration_seconds": .number(duration),
             ]
             if let signal = result.signal { data["signal"] = .string(signal) }
+            if case .cancelled = result.outcome, !failure.timedOut { data["cancelled"] = true }
             if let pid = result.workerPid { data["worker_pid"] = .integer(Int64(pid)) }
             log.append(
                 .agentFailed, agent: name, attempt: context.attempt, message: failure.message, data: .object(data))

@@ -59,6 +59,20 @@ public final class PluginAgentRunner: AgentRunner {
         }
     }
 
+    /// Resolves the manifest's library as loading would (without loading it): the error names
+    /// the library and every folder searched. A c-function agent's bare soname that no folder
+    /// holds is left to the system loader.
+    public func problem(loading manifest: Manifest) -> String? {
+        if manifest.library.isEmpty { return "agent '\(manifest.name)': the manifest's library field is empty" }
+        do {
+            _ = try runtime.resolveLibrary(for: manifest)
+            return nil
+        } catch {
+            if manifest.kind == .cFunction && !manifest.library.contains("/") { return nil }
+            return "\(error)"
+        }
+    }
+
     /// Ends idle worker processes and shuts in-process plugins down.
     public func shutdown() {
         pool.shutdown()

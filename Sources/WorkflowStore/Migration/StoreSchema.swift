@@ -10,7 +10,7 @@ import GRDB
 /// The store's schema: the numbered migrations, in order.
 enum StoreSchema {
     /// The highest schema number this build knows.
-    static let version = 3
+    static let version = 4
 
     /// The migrator with every migration of this build.
     static var migrator: DatabaseMigrator {
@@ -26,6 +26,10 @@ enum StoreSchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
             try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+            try db.execute(sql: "PRAGMA user_version = 4")
         }
         return migrator
     }
@@ -237,5 +241,16 @@ extension StoreSchema {
             LEFT JOIN workflow_events e ON e.workflow_id = b.workflow_id AND e.sequence = (
                 SELECT m.sequence FROM workflow_events m WHERE m.workflow_id = b.workflow_id
                 ORDER BY m.sequence DESC LIMIT 1);
+        """
+}
+
+extension StoreSchema {
+    /// v4: what a workflow was run with, so `resume` and `retry` load the same agents: the
+    /// manifest folders and plugin folders (JSON arrays of absolute paths) and the folder
+    /// agents resolve `campaign.sources` against. NULL for workflows recorded before v4.
+    static let v4 = """
+        ALTER TABLE workflows ADD COLUMN manifest_folders TEXT;
+        ALTER TABLE workflows ADD COLUMN plugin_folders TEXT;
+        ALTER TABLE workflows ADD COLUMN base_directory TEXT;
         """
 }

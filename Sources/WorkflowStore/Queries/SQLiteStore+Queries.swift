@@ -177,7 +177,7 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT agent, state, message FROM agent_state_live
-                        WHERE workflow_id = ? AND state IN ('failed', 'skipped')
+                        WHERE workflow_id = ? AND state IN ('failed', 'skipped', 'cancelled')
                         """,
                     arguments: [workflowId]),
                 try Row.fetchAll(

@@ -1,4 +1,5 @@
 import AgentCatalog
+import Foundation
 import GRDB
 import WorkflowEvents
 
@@ -68,7 +69,7 @@ struct EventWriter {
                     """
             ).execute(arguments: [
                 workflowId, agent, attempt, time, time, event.message, data?["retryable"]?.boolValue,
-                data?["timed_out"]?.boolValue, data?["signal"]?.integerValue, data?["worker_pid"]?.integerValue,
+                data?["timed_out"]?.boolValue, Self.signalNumber(data?["signal"]), data?["worker_pid"]?.integerValue,
             ])
         case .agentRetrying:
             guard let agent = event.agent else { return }
@@ -84,6 +85,9 @@ struct EventWriter {
             try closeRunningAttempts(at: time, reason: event.message ?? "workflow ended (\(event.type.rawValue))")
             try db.cachedStatement(sql: "UPDATE workflows SET finished_at = ? WHERE id = ?")
                 .execute(arguments: [time, workflowId])
+        case .workflowRetried:
+            try db.cachedStatement(sql: "UPDATE workflows SET finished_at = NULL WHERE id = ?")
+                .execute(arguments: [workflowId])
         case .agentProgress, .agentLog, .agentSkipped, .planResequenced, .workflowPaused, .workflowResumed:
             break
         }
@@ -167,6 +171,19 @@ struct EventWriter {
             try db.cachedStatement(sql: "UPDATE workflows SET state = ? WHERE id = ?")
                 .execute(arguments: [status.state.rawValue, workflowId])
         }
+    }
+
+    /// The number of the signal an `agent.failed` event names: the executor writes its name
+    /// ("SIGSEGV", or "signal 42" for one without a name), older events a number.
+    static func signalNumber(_ value: JSONValue?) -> Int64? {
+        if let number = value?.integerValue { return number }
+        guard let name = value?.stringValue else { return nil }
+        let named: [String: Int32] = [
+            "SIGSEGV": SIGSEGV, "SIGABRT": SIGABRT, "SIGKILL": SIGKILL, "SIGBUS": SIGBUS, "SIGFPE": SIGFPE,
+            "SIGILL": SIGILL, "SIGTERM": SIGTERM, "SIGTRAP": SIGTRAP, "SIGINT": SIGINT, "SIGPIPE": SIGPIPE,
+        ]
+        if let number = named[name] { return Int64(number) }
+        return name.hasPrefix("signal ") ? Int64(name.dropFirst("signal ".count)) : nil
     }
 
     // MARK: - Private

@@ -51,7 +51,7 @@ struct LiveWorkflow: Sendable {
         case .agentLog:
             status.apply(event)
             return .none
-        case .workflowStarted, .planResequenced, .workflowInterrupted:
+        case .workflowStarted, .planResequenced, .workflowInterrupted, .workflowRetried:
             status.apply(event)
             recount()
             return .all
@@ -64,9 +64,7 @@ struct LiveWorkflow: Sendable {
     var total: Int { status.order.count }
 
     var progressPercentage: Double {
-        guard total > 0 else { return status.state == .completed ? 100 : 0 }
-        let done = counts[.completed, default: 0] + counts[.failed, default: 0] + counts[.skipped, default: 0]
-        return (Double(done) / Double(total) * 1000).rounded() / 10
+        WorkflowStatus.progressPercentage(completed: counts[.completed, default: 0], total: total, state: status.state)
     }
 
     /// When the workflow should finish by the estimates: the last event's time plus the

@@ -16,9 +16,11 @@ extension SQLiteStore {
     ///     `.estimate`, `order`, `groups`, `critical_path`, `strategy` and
     ///     `estimated_seconds` are read, the rest is kept as is.
     ///   - requestFile: the file the request came from, when there is one.
+    ///   - folders: the manifest and plugin folders and base directory it runs with, for
+    ///     `resume` and `retry`.
     /// - Throws: `StoreError.duplicateWorkflow` when `id` is taken.
     public func createWorkflow(
-        id: String, request: JSONValue, plan: JSONValue, requestFile: String?,
+        id: String, request: JSONValue, plan: JSONValue, requestFile: String?, folders: WorkflowFolders? = nil,
         now: Double = Date().timeIntervalSince1970
     ) throws(StoreError) {
         try write { db in
@@ -26,6 +28,14 @@ extension SQLiteStore {
                 throw StoreError.duplicateWorkflow(id)
             }
             try Self.insertWorkflow(db, id: id, request: request, plan: plan, requestFile: requestFile, now: now)
+            if let folders {
+                try db.execute(
+                    sql: "UPDATE workflows SET manifest_folders = ?, plugin_folders = ?, base_directory = ? WHERE id = ?",
+                    arguments: [
+                        JSONValue.array(folders.manifests.map { .string($0) }).compactText,
+                        JSONValue.array(folders.plugins.map { .string($0) }).compactText, folders.baseDirectory, id,
+                    ])
+            }
         }
     }
 

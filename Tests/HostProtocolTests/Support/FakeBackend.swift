@@ -77,6 +77,21 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
         try control("resume", workflowId, .workflowResumed)
     }
 
+    func retry(workflowId: String, agents: [String], reason: String?, catalog: Catalog) throws(HostingError) -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let workflow = workflows[workflowId] else { throw HostingError.unknownWorkflow(workflowId) }
+        let status = WorkflowStatus(workflowId: workflowId, events: workflow.events)
+        guard status.state == .failed || status.state == .cancelled else {
+            throw HostingError.invalidState(
+                workflowId: workflowId, state: status.state.rawValue, "only a failed or cancelled workflow can be retried")
+        }
+        let rerun = agents.isEmpty ? status.order.filter { status.agents[$0]?.state != .completed } : agents
+        calls.append("retry \(workflowId)")
+        emit(workflowId, .workflowRetried, message: reason, data: ["agents": .array(rerun.map { .string($0) })])
+        return rerun
+    }
+
     func cancel(workflowId: String, reason: String?) throws(HostingError) {
         try control("cancel", workflowId, .workflowCancelled, message: reason)
     }
