@@ -66,44 +66,23 @@ public final class ExecutorBackend: WorkflowBackend {
         }
     }
 
-    /// The store's analytics (durations, waits, retries, realized critical path, estimate
-    /// error); without a store, estimated against actual durations from the live status.
+    /// The analytics of the run (durations, waits, retries, realized critical path, estimate
+    /// error): from the store, or, without one, computed the same way from the live events.
     public func analytics(workflowId: String) throws(HostingError) -> JSONValue {
         if let store {
             do { return try store.analytics(workflowId: workflowId).json } catch {
                 throw Self.map(error, workflowId: workflowId)
             }
         }
-        let plan = try plan(workflowId: workflowId)
-        let status = try status(workflowId: workflowId)
-        var agents: [JSONValue] = []
-        for name in status.order {
-            guard let record = status.agents[name] else { continue }
-            var entry: JSONObject = [
-                "agent": .string(name), "state": .string(record.state.rawValue),
-                "attempts": .integer(Int64(record.attempts)),
-                "critical": .bool(plan.criticalPath.contains(name)),
-            ]
-            let estimate = plan.agent(named: name)?.estimate.seconds ?? record.estimateSeconds
-            if let estimate { entry["estimated_seconds"] = .number(estimate) }
-            if let start = record.startedAt, let end = record.finishedAt {
-                entry["actual_seconds"] = .number(end - start)
-            }
-            agents.append(.object(entry))
-        }
-        var result: JSONObject = [
-            "workflow_id": .string(workflowId), "state": .string(status.state.rawValue),
-            "estimated_seconds": .number(plan.estimatedSeconds),
-            "critical_path": .array(plan.criticalPath.map { .string($0) }),
-        ]
-        if let start = status.startedAt, let end = status.finishedAt { result["actual_seconds"] = .number(end - start) }
-        result["retries"] = .array(
-            status.order.compactMap { name -> JSONValue? in
-                guard let attempts = status.agents[name]?.attempts, attempts > 1 else { return nil }
-                return .object(["agent": .string(name), "attempts": .integer(Int64(attempts))])
-            })
-        result["agents"] = .array(agents)
-        return .object(result)
+        guard let live = host.liveWorkflow(workflowId) else { throw HostingError.unknownWorkflow(workflowId) }
+        return WorkflowAnalytics.compute(
+            status: live.handle.status(), runs: AgentRun.runs(from: live.handle.events()),
+            dependencies: Dictionary(
+                live.plan.agents.map { ($0.name, $0.dependencies.map(\.agent)) }, uniquingKeysWith: { first, _ in first }),
+            estimates: Dictionary(
+                live.plan.agents.map { ($0.name, $0.estimate.seconds) }, uniquingKeysWith: { first, _ in first }),
+            estimatedSeconds: live.plan.estimatedSeconds
+        ).json
     }
 
     /// The agent's committed output: from the store, else from the live event log.

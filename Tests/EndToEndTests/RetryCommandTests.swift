@@ -109,6 +109,20 @@ import WorkflowStore
         let folders = try #require(try SQLiteStore(path: database).folders(workflowId: "folders"))
         #expect(folders.manifests == [AgentHostProcess.repositoryRoot + "/AgentManifests"])
         #expect(folders.baseDirectory == folder)
+        // A workflow stored with those folders whose host died before it started: resumed
+        // from a folder with no AgentManifests/ and without --manifests, its agents still load.
+        try #"{"campaign": {"title": "Solar"}, "goal": {"agents": ["planner"]}}"#
+            .write(toFile: folder + "/planner.json", atomically: true, encoding: .utf8)
+        let planned = try AgentHostProcess.run(["plan", folder + "/planner.json", "--format", "json", "--no-store"])
+        #expect(planned.status == 0, "\(planned.stderr)")
+        let store = try SQLiteStore(path: database)
+        try store.createWorkflow(
+            id: "pending-planner", request: ["campaign": ["title": "Solar"]], plan: try JSONValue(parsing: planned.stdout),
+            requestFile: nil, folders: folders)
+        let resumed = try AgentHostProcess.run(
+            ["resume", "pending-planner", "--db", database, "--out", folder + "/out"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stdout)\(resumed.stderr)")
+        #expect(try store.status(workflowId: "pending-planner").state == .completed)
     }
 
     @Test func aResumeThatCannotLoadAnAgentRefusesAndChangesNothing() throws {

@@ -135,4 +135,35 @@ import WorkflowStore
         #expect(try store.events(workflowId: "wf-pending").isEmpty)
         #expect(try store.status(workflowId: "wf-pending").state == .pending)
     }
+
+    @Test func withoutAStoreAnalyticsHaveTheStoresShape() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let catalog = ManifestDiscovery.discover(folders: [Self.repositoryRoot + "/AgentManifests"]).catalog
+        let plan = try Planner(catalog: catalog).plan(
+            WorkflowRequest(campaign: ["title": "Solar for schools"], goal: .agents(["planner"])))
+        let logger = Logger(label: "RetryTests")
+        let runtime = AgentRuntime(
+            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: Self.buildFolder), logger: logger)
+        let runner = PluginAgentRunner(runtime: runtime, logger: logger)
+        defer { runner.shutdown() }
+        let inMemory = ExecutorBackend(
+            store: nil, runner: runner, options: ExecutorOptions(artifactsRoot: folder + "/out"), logger: logger)
+        let stored = ExecutorBackend(
+            store: try SQLiteStore(path: folder + "/state.sqlite"), runner: runner,
+            options: ExecutorOptions(artifactsRoot: folder + "/out"), logger: logger)
+        var shapes: [[String]] = []
+        for backend in [inMemory, stored] {
+            let id = try backend.start(plan: plan, catalog: catalog, baseDirectory: folder)
+            let ended = DispatchSemaphore(value: 0)
+            let subscription = try backend.subscribe(workflowId: id, from: 1) { if $0.type.isTerminal { ended.signal() } }
+            ended.wait()
+            subscription.cancel()
+            let analytics = try backend.analytics(workflowId: id)
+            #expect(analytics["agents"]?.arrayValue?.first?["state"] == "completed")
+            shapes.append(Array(analytics.objectValue?.keys ?? []).sorted())
+        }
+        #expect(shapes[0] == shapes[1])
+        #expect(shapes[0].contains("bottlenecks") && shapes[0].contains("recommendations"))
+    }
 }

@@ -63,3 +63,34 @@ import WorkflowEvents
         #expect(try store.workflows().first?.state == .pending)
     }
 }
+
+/// One analytics implementation: a run kept in memory (no store) gets the attempts the store
+/// would have written, so its analytics are the store's.
+@Suite struct AnalyticsFromEventsTests {
+    @Test func theAttemptsReadFromEventsAreTheStoresRuns() throws {
+        let store = try SQLiteStore(path: temporaryDatabasePath())
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        var script = EventScript("wf-1")
+        script.add(.workflowStarted, at: 0, data: ["agents": ["research", "outline", "writer", "editor"]])
+        script.add(.agentStarted, "research", attempt: 1, at: 0, data: ["worker_pid": 4242])
+        script.add(.agentFailed, "research", attempt: 1, at: 1, message: "crashed its worker: killed by SIGSEGV",
+                   data: ["retryable": true, "timed_out": false, "signal": "SIGSEGV", "final": false])
+        script.add(.agentRetrying, "research", attempt: 2, at: 1, message: "retrying", data: ["delay_seconds": 0.5])
+        script.add(.agentStarted, "research", attempt: 2, at: 1.5)
+        script.add(.agentCompleted, "research", attempt: 2, at: 3, data: ["output": ["notes": "x"], "duration_seconds": 1.25])
+        script.add(.agentStarted, "outline", attempt: 1, at: 3)
+        script.add(.agentStarted, "writer", attempt: 1, at: 3.5)
+        script.add(.agentFailed, "outline", attempt: 1, at: 4, message: "timed out", data: ["retryable": true, "timed_out": true])
+        script.add(.workflowInterrupted, at: 5, message: "the host stopped")
+        script.add(.workflowStarted, at: 9, data: ["agents": ["research", "outline", "writer", "editor"], "resumed": true])
+        script.add(.agentStarted, "writer", attempt: 2, at: 9)
+        script.add(.agentCompleted, "writer", attempt: 2, at: 10, data: ["output": ["text": "y"]])
+        script.add(.agentStarted, "editor", attempt: 1, at: 10)
+        script.add(.workflowCancelled, at: 11, message: "by the user")
+        try store.record(script.events)
+        let fromStore = try store.runs(workflowId: "wf-1")
+        let fromEvents = AgentRun.runs(from: script.events)
+        #expect(fromEvents == fromStore)
+        #expect(fromEvents.contains { $0.signal == Int(SIGSEGV) && $0.workerPid == 4242 })
+    }
+}
