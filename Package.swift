@@ -81,7 +81,8 @@ let benchmarks: [(Product, Target)] = [
     benchmark(
         "store-bench", directory: "StoreBench",
         dependencies: [
-            "WorkflowStore", "WorkflowEvents", "AgentCatalog", .product(name: "GRDB", package: "GRDB.swift"),
+            "WorkflowStore", "WorkflowEvents", "WorkflowPlanning", "AgentCatalog",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     benchmark("protocol-bench", directory: "ProtocolBench", dependencies: ["AgentCatalog"]),
     benchmark(
@@ -162,7 +163,9 @@ let package = Package(
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
         // Runs the built `agenthost` binary and real plugin libraries.
         .testTarget(
-            name: "EndToEndTests", dependencies: ["WorkflowStore", "WorkflowEvents", "WorkflowExecution", "AgentCatalog"]),
+            name: "EndToEndTests", dependencies: [
+                "WorkflowStore", "WorkflowEvents", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog",
+            ]),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [
@@ -186,7 +189,7 @@ let package = Package(
         // A child process the store's kill -9 test starts and kills.
         .executableTarget(
             name: "StoreCrashWriter",
-            dependencies: ["WorkflowStore", "WorkflowEvents", "AgentCatalog"],
+            dependencies: ["WorkflowStore", "WorkflowEvents", "WorkflowPlanning", "AgentCatalog"],
             path: "Tests/StoreCrashWriter"
         ),
         // The composition root: plans run on the executor with the store attached, cross-process

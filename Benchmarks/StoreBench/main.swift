@@ -11,11 +11,12 @@ import AgentCatalog
 import Foundation
 import GRDB
 import WorkflowEvents
+import WorkflowPlanning
 import WorkflowStore
 
 let agents = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000 : 10_000
 
-func events(workflowId: String, agents: Int) -> [[WorkflowEvent]] {
+func events(workflowId: String, agents: Int) throws -> [[WorkflowEvent]] {
     var sequence: Int64 = 0
     func next(_ type: EventType, _ agent: String? = nil, data: JSONValue? = nil) -> WorkflowEvent {
         sequence += 1
@@ -24,12 +25,10 @@ func events(workflowId: String, agents: Int) -> [[WorkflowEvent]] {
             timestamp: Date().timeIntervalSince1970, data: data)
     }
     let names = (0..<agents).map { "agent-\($0)" }
-    let plan: JSONValue = [
-        "plan_version": 1, "strategy": "adaptive", "order": .array(names.map { .string($0) }),
-        "agents": .array(names.map { ["name": .string($0), "dependencies": [], "estimate": ["seconds": 0.001]] }),
-    ]
+    let plan = try Planner(catalog: Catalog(agents: names.map { Manifest(name: $0) }))
+        .plan(WorkflowRequest(goal: .agents(names)))
     var perAgent: [[WorkflowEvent]] = [[next(.workflowStarted, data: [
-        "plan": plan, "agents": .array(names.map { .string($0) }), "strategy": "adaptive", "estimated_seconds": 1.0,
+        "plan": plan.json, "agents": .array(names.map { .string($0) }), "strategy": "adaptive", "estimated_seconds": 1.0,
     ])]]
     for name in names {
         perAgent.append([
@@ -58,7 +57,7 @@ func measure(_ label: String, batching: (([[WorkflowEvent]]) -> [[WorkflowEvent]
     let path = folder.appendingPathComponent("state.sqlite").path
     let store = try SQLiteStore(path: path)
     let workflowId = "bench"
-    let calls = batching(events(workflowId: workflowId, agents: agents))
+    let calls = batching(try events(workflowId: workflowId, agents: agents))
     let start = DispatchTime.now().uptimeNanoseconds
     let cpuStart = cpuSeconds()
     for call in calls { try store.record(call) }

@@ -58,12 +58,7 @@ public final class ExecutorBackend: WorkflowBackend {
     /// The plan the workflow runs.
     public func plan(workflowId: String) throws(HostingError) -> ExecutionPlan {
         if let plan = host.liveWorkflow(workflowId)?.plan { return plan }
-        let json = try stored(workflowId) { store, id throws(StoreError) in try store.plan(workflowId: id) }
-        do {
-            return try ExecutionPlan(json: json)
-        } catch {
-            throw HostingError.storeError("the stored plan of workflow \(workflowId) is unreadable: \(error.message)")
-        }
+        return try stored(workflowId) { store, id throws(StoreError) in try store.executionPlan(workflowId: id) }
     }
 
     /// The analytics of the run (durations, waits, retries, realized critical path, estimate

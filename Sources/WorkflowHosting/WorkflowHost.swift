@@ -87,7 +87,7 @@ public final class WorkflowHost: Sendable {
         var folders = agentFolders
         folders.baseDirectory = baseDirectory ?? options.baseDirectory
         try store?.createWorkflow(
-            id: workflowId, request: plan.request.json, plan: plan.json, requestFile: requestFile, folders: folders)
+            id: workflowId, request: plan.request.json, plan: plan, requestFile: requestFile, folders: folders)
         return launch(plan: plan, workflowId: workflowId, catalog: catalog, resume: nil, baseDirectory: baseDirectory)
     }
 
@@ -229,13 +229,7 @@ public final class WorkflowHost: Sendable {
     /// - Throws: `StoreError.unknownWorkflow`, `.badData`.
     public func storedPlan(workflowId: String) throws(StoreError) -> ExecutionPlan {
         guard let store else { throw StoreError(code: .unknownWorkflow, message: "no workflow with id \(workflowId)") }
-        let json = try store.plan(workflowId: workflowId)
-        do {
-            return try ExecutionPlan(json: json)
-        } catch {
-            throw StoreError(
-                code: .badData, message: "the stored plan of workflow \(workflowId) is unreadable: \(error.message)")
-        }
+        return try store.executionPlan(workflowId: workflowId)
     }
 
     /// The folder the agents of `workflowId` write their files to.

@@ -2,6 +2,7 @@ import AgentCatalog
 import Foundation
 import Testing
 import WorkflowEvents
+import WorkflowPlanning
 import WorkflowStore
 
 /// `agenthost retry` and `resume` through the binary: the demo campaign fails at its
@@ -117,7 +118,7 @@ import WorkflowStore
         #expect(planned.status == 0, "\(planned.stderr)")
         let store = try SQLiteStore(path: database)
         try store.createWorkflow(
-            id: "pending-planner", request: ["campaign": ["title": "Solar"]], plan: try JSONValue(parsing: planned.stdout),
+            id: "pending-planner", request: ["campaign": ["title": "Solar"]], plan: try ExecutionPlan(json: JSONValue(parsing: planned.stdout)),
             requestFile: nil, folders: folders)
         let resumed = try AgentHostProcess.run(
             ["resume", "pending-planner", "--db", database, "--out", folder + "/out"], in: folder)
@@ -142,7 +143,7 @@ import WorkflowStore
         let planned = try AgentHostProcess.run(
             ["plan", folder + "/request.json", "--manifests", manifests, "--format", "json", "--no-store"])
         #expect(planned.status == 0, "\(planned.stderr)")
-        let plan = try JSONValue(parsing: planned.stdout)
+        let plan = try ExecutionPlan(json: JSONValue(parsing: planned.stdout))
         let store = try SQLiteStore(path: database)
         try store.createWorkflow(
             id: "pending-1", request: ["campaign": ["title": "t"]], plan: plan, requestFile: nil,

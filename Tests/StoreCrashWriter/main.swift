@@ -8,6 +8,7 @@
 import AgentCatalog
 import Foundation
 import WorkflowEvents
+import WorkflowPlanning
 import WorkflowStore
 
 let arguments = CommandLine.arguments
@@ -28,11 +29,9 @@ do {
                 timestamp: Date().timeIntervalSince1970, data: data)
         ])
     }
-    let plan: JSONValue = [
-        "plan_version": 1, "strategy": "sequential", "order": .array(names.map { .string($0) }),
-        "agents": .array(names.map { ["name": .string($0), "dependencies": [], "estimate": ["seconds": 0.01]] }),
-    ]
-    try record(.workflowStarted, data: ["plan": plan, "agents": .array(names.map { .string($0) })])
+    let plan = try Planner(catalog: Catalog(agents: names.map { Manifest(name: $0) }))
+        .plan(WorkflowRequest(goal: .agents(names), strategy: .sequential))
+    try record(.workflowStarted, data: ["plan": plan.json, "agents": .array(names.map { .string($0) })])
     for name in names {
         try record(.agentStarted, name)
         try record(.agentCompleted, name, data: ["output": ["agent": .string(name), "text": .string(String(repeating: "x", count: 200))]])

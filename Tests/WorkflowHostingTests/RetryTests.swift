@@ -113,7 +113,7 @@ import WorkflowStore
             runner.shutdown()
         }
         let plan = try Planner(catalog: catalog).plan(WorkflowRequest(goal: .agents(["planner"])))
-        try store.createWorkflow(id: "wf-pending", request: plan.request.json, plan: plan.json, requestFile: nil)
+        try store.createWorkflow(id: "wf-pending", request: plan.request.json, plan: plan, requestFile: nil)
         // No manifest for the planner.
         do {
             _ = try host.resumeStored(workflowId: "wf-pending", catalog: Catalog(agents: []))

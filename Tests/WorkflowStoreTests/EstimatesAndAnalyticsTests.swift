@@ -50,7 +50,7 @@ import WorkflowPlanning
 
     @Test func analyticsComparesEstimatesWithTheRun() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         try store.record(sampleRun("wf-1", writerSeconds: 40))
         let analytics = try store.analytics(workflowId: "wf-1", now: 2000)
         #expect(analytics.state == .completed)
@@ -94,7 +94,7 @@ import WorkflowPlanning
     @Test func theReportIsOneSelfContainedFile() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
         let request: JSONValue = ["campaign": ["title": "Solar <script>alert(1)</script> & schools"]]
-        try store.createWorkflow(id: "wf-1", request: request, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: request, plan: samplePlanValue, requestFile: nil)
         try store.record(sampleRun("wf-1"))
         let html = try store.reportHTML(workflowId: "wf-1", now: 2000)
         #expect(html.hasPrefix("<!DOCTYPE html>"))

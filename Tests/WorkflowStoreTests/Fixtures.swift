@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import WorkflowEvents
+import WorkflowPlanning
 import WorkflowStore
 
 /// A fresh database path in a new temporary folder (the folder is not created: the store must).
@@ -9,26 +10,36 @@ func temporaryDatabasePath(_ name: String = "state.sqlite") -> String {
     return folder.appendingPathComponent("nested").appendingPathComponent(name).path
 }
 
-/// A four-agent plan in the planner's JSON shape: research -> outline -> writer -> editor,
-/// writer also soft-depends on research.
-let samplePlan: JSONValue = [
-    "plan_version": 1, "strategy": "adaptive", "max_concurrency": 2, "estimated_seconds": 40.0,
-    "order": ["research", "outline", "writer", "editor"],
-    "groups": [["research"], ["outline"], ["writer"], ["editor"]],
-    "critical_path": ["research", "outline", "writer", "editor"],
-    "agents": [
-        ["name": "research", "dependencies": [], "group": 0, "estimate": ["seconds": 10.0, "source": "manifest"],
-         "critical": true],
-        ["name": "outline", "dependencies": [["agent": "research", "type": "hard"]], "group": 1,
-         "estimate": ["seconds": 5.0, "source": "manifest"], "critical": true],
-        ["name": "writer",
-         "dependencies": [["agent": "outline", "type": "hard"], ["agent": "research", "type": "soft"]],
-         "group": 2, "estimate": ["seconds": 20.0, "source": "learned", "samples": 3], "critical": true],
-        ["name": "editor", "dependencies": [["agent": "writer", "type": "hard"]], "group": 3,
-         "estimate": ["seconds": 5.0, "source": "manifest"], "critical": true],
-    ],
-    "request": ["campaign": ["title": "Solar for schools"], "recovery": "retry_alternative"],
-]
+/// A four-agent plan: research -> outline -> writer -> editor, writer also soft-depends on research.
+let samplePlanValue: ExecutionPlan = {
+    func agent(_ name: String, _ dependencies: [PlannedDependency], group: Int, start: Double, seconds: Double,
+               source: Estimate.Source = .manifest) -> PlannedAgent {
+        PlannedAgent(
+            name: name, dependencies: dependencies, group: group, start: start, earliestStart: start, slack: 0,
+            estimate: Estimate(seconds: seconds, source: source), isCritical: true, resources: [:], parallelSafe: true,
+            priority: 40 - start)
+    }
+    let names = ["research", "outline", "writer", "editor"]
+    return ExecutionPlan(
+        strategy: .adaptive,
+        agents: [
+            agent("research", [], group: 0, start: 0, seconds: 10),
+            agent("outline", [PlannedDependency(agent: "research", type: .hard)], group: 1, start: 10, seconds: 5),
+            agent(
+                "writer",
+                [PlannedDependency(agent: "outline", type: .hard), PlannedDependency(agent: "research", type: .soft)],
+                group: 2, start: 15, seconds: 20, source: .learned(samples: 3)),
+            agent("editor", [PlannedDependency(agent: "writer", type: .hard)], group: 3, start: 35, seconds: 5),
+        ],
+        order: names, groups: names.map { [$0] }, criticalPath: names, estimatedSeconds: 40, criticalPathSeconds: 40,
+        totalWorkSeconds: 40, peakConcurrency: 1, bottlenecks: [], recommendations: [], maxConcurrency: 2,
+        resources: [:],
+        request: WorkflowRequest(campaign: ["title": "Solar for schools"], recovery: .retryAlternative),
+        alternatives: [:], dropped: [])
+}()
+
+/// The sample plan's JSON (docs/PLANS.md).
+let samplePlan: JSONValue = samplePlanValue.json
 
 let sampleRequest: JSONValue = ["campaign": ["title": "Solar for schools", "campaign_type": "blog_creation"]]
 

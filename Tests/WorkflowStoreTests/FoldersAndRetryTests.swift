@@ -10,8 +10,8 @@ import WorkflowEvents
     @Test func theFoldersAWorkflowRanWithAreKept() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
         let folders = WorkflowFolders(manifests: ["/srv/agents", "/opt/more"], plugins: ["/srv/lib"], baseDirectory: "/srv/req")
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil, folders: folders)
-        try store.createWorkflow(id: "wf-2", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil, folders: folders)
+        try store.createWorkflow(id: "wf-2", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         #expect(try store.folders(workflowId: "wf-1") == folders)
         #expect(try store.folders(workflowId: "wf-2") == nil, "none recorded is a result, not an error")
         #expect(throws: StoreError.self) { try store.folders(workflowId: "wf-3") }
@@ -20,7 +20,7 @@ import WorkflowEvents
 
     @Test func theSignalAnAttemptDiedOfIsStoredFromItsName() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         var script = EventScript("wf-1")
         script.add(.workflowStarted, at: 0, data: ["agents": ["research", "outline"]])
         script.add(.agentStarted, "research", attempt: 1, at: 0)
@@ -36,7 +36,7 @@ import WorkflowEvents
 
     @Test func aRetryReopensTheWorkflowAndItsAgents() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         var script = EventScript("wf-1")
         script.add(.workflowStarted, at: 0, data: ["agents": ["research", "outline", "writer", "editor"]])
         script.add(.agentStarted, "research", attempt: 1, at: 0)
@@ -69,7 +69,7 @@ import WorkflowEvents
 @Suite struct AnalyticsFromEventsTests {
     @Test func theAttemptsReadFromEventsAreTheStoresRuns() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         var script = EventScript("wf-1")
         script.add(.workflowStarted, at: 0, data: ["agents": ["research", "outline", "writer", "editor"]])
         script.add(.agentStarted, "research", attempt: 1, at: 0, data: ["worker_pid": 4242])

@@ -78,7 +78,7 @@ import WorkflowEvents
         let path = temporaryDatabasePath()
         let writer = try SQLiteStore(path: path)
         let reader = try SQLiteStore(path: path)
-        try writer.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try writer.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         var script = EventScript("wf-1")
         script.add(.workflowStarted, at: 0, data: ["agents": []])
         for index in 0..<400 {

@@ -8,7 +8,7 @@ import WorkflowEvents
 @Suite struct ResumeAndControlTests {
     @Test func resumeStateHasCommittedOutputsAndAttempts() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         let events = sampleRun("wf-1")
         try store.record(Array(events[0..<9]))  // research and outline done, writer running: then kill -9
         let state = try store.resumeState(workflowId: "wf-1")
@@ -32,7 +32,7 @@ import WorkflowEvents
 
     @Test func failedAndSkippedAgentsAreSettled() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         var script = EventScript("wf-1")
         script.add(.workflowStarted, at: 0, data: ["agents": ["research", "outline", "writer", "editor"]])
         script.add(.agentStarted, "research", attempt: 1, at: 0)
@@ -47,7 +47,7 @@ import WorkflowEvents
 
     @Test func aStaleHeartbeatShowsTheWorkflowInterrupted() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath(), staleAfterSeconds: 10)
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         try store.record(Array(sampleRun("wf-1")[0..<9]))  // last event at 1018
         try store.heartbeat(workflowId: "wf-1", timestamp: 1025)
         #expect(try store.status(workflowId: "wf-1", now: 1030).state == .running)
@@ -69,7 +69,7 @@ import WorkflowEvents
         let path = temporaryDatabasePath()
         let host = try SQLiteStore(path: path)
         let cli = try SQLiteStore(path: path)  // another process's view of the same file
-        try host.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try host.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         try host.record(Array(sampleRun("wf-1")[0..<3]))
         try host.heartbeat(workflowId: "wf-1", timestamp: 1011)
         #expect(try host.pendingControl(workflowId: "wf-1") == nil)
@@ -89,7 +89,7 @@ import WorkflowEvents
 
     @Test func cancellingAnInterruptedWorkflowEndsItAtOnce() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         try store.record(Array(sampleRun("wf-1")[0..<4]))  // outline running at 1010, then the host died
         #expect(throws: StoreError.self) { try store.requestControl(workflowId: "wf-1", .pause, now: 5000) }
         try store.requestControl(workflowId: "wf-1", .cancel, now: 5000)

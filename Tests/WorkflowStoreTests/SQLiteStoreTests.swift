@@ -11,7 +11,7 @@ import WorkflowEvents
         do {
             let store = try SQLiteStore(path: path)
             #expect(try store.schemaVersion() == StoreSchema.version)
-            try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: "req.json")
+            try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: "req.json")
         }
         let reopened = try SQLiteStore(path: path)
         #expect(try reopened.schemaVersion() == StoreSchema.version)
@@ -39,7 +39,7 @@ import WorkflowEvents
 
     @Test func createWorkflowFillsPlanTables() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: "req.json")
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: "req.json")
         let (plan, dependencies) = try store.pool.read { db in
             (
                 try Row.fetchOne(db, sql: "SELECT * FROM execution_plans WHERE id = 'wf-1'"),
@@ -62,12 +62,12 @@ import WorkflowEvents
         let status = try store.status(workflowId: "wf-1")
         #expect(status.state == .pending)
         #expect(status.order == ["research", "outline", "writer", "editor"])
-        #expect(throws: StoreError.self) { try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil) }
+        #expect(throws: StoreError.self) { try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil) }
     }
 
     @Test func recordingARunFillsEveryTable() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         let events = sampleRun("wf-1")
         for event in events { try store.record([event]) }
 
@@ -120,7 +120,7 @@ import WorkflowEvents
 
     @Test func liveStateFollowsARunInProgress() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         let events = sampleRun("wf-1")
         try store.record(Array(events[0..<9]))  // writer just started
         let live = try store.pool.read { db in
@@ -141,7 +141,7 @@ import WorkflowEvents
 
     @Test func outOfOrderEventsAreRefusedAndNothingIsWritten() throws {
         let store = try SQLiteStore(path: temporaryDatabasePath())
-        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         let events = sampleRun("wf-1")
         try store.record(Array(events[0..<2]))
         let error = #expect(throws: StoreError.self) { try store.record([events[2], events[4]]) }
@@ -176,7 +176,7 @@ import WorkflowEvents
         let path = temporaryDatabasePath()
         let first = try SQLiteStore(path: path)
         let second = try SQLiteStore(path: path)
-        try first.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: nil)
+        try first.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlanValue, requestFile: nil)
         let events = sampleRun("wf-1")
         try first.record(Array(events[0..<4]))
         try second.record(Array(events[4..<8]))  // e.g. a resumed host in another process

@@ -2,6 +2,7 @@ import AgentCatalog
 import Foundation
 import GRDB
 import WorkflowEvents
+import WorkflowPlanning
 
 extension SQLiteStore {
     /// Every stored workflow, newest first.
@@ -94,6 +95,15 @@ extension SQLiteStore {
             return text
         }
         return try JSONValue.column(text, "execution_plans.plan_json of workflow \(workflowId)")
+    }
+
+    /// The plan the workflow runs, read back as typed values.
+    /// - Throws: `StoreError.unknownWorkflow`, `.badData` when the stored plan is not one.
+    public func executionPlan(workflowId: String) throws(StoreError) -> ExecutionPlan {
+        let json = try plan(workflowId: workflowId)
+        do { return try ExecutionPlan(json: json) } catch {
+            throw StoreError.badData("the stored plan of workflow \(workflowId)", error.message)
+        }
     }
 
     /// The request the workflow was created from.

@@ -2,6 +2,7 @@ import AgentCatalog
 import Foundation
 import GRDB
 import WorkflowEvents
+import WorkflowPlanning
 
 extension SQLiteStore {
     // MARK: - Creating workflows
@@ -9,18 +10,17 @@ extension SQLiteStore {
     /// Stores a new workflow with its request and plan, before it starts.
     ///
     /// Fills `execution_plans` (plan id = workflow id), `plan_agents`, `agent_dependencies`,
-    /// `workflows` (state pending) and the live-state rows (every planned agent waiting).
+    /// `workflows` (state pending) and the live-state rows (every planned agent waiting), from
+    /// the plan's typed values; `plan_json` keeps the whole plan (docs/PLANS.md).
     /// - Parameters:
     ///   - request: the request as given (free JSON; `campaign.title` becomes the title).
-    ///   - plan: the plan's JSON (docs/PLANS.md); `agents[].name`, `.dependencies`, `.group`,
-    ///     `.estimate`, `order`, `groups`, `critical_path`, `strategy` and
-    ///     `estimated_seconds` are read, the rest is kept as is.
+    ///   - plan: the plan the workflow runs.
     ///   - requestFile: the file the request came from, when there is one.
     ///   - folders: the manifest and plugin folders and base directory it runs with, for
     ///     `resume` and `retry`.
     /// - Throws: `StoreError.duplicateWorkflow` when `id` is taken.
     public func createWorkflow(
-        id: String, request: JSONValue, plan: JSONValue, requestFile: String?, folders: WorkflowFolders? = nil,
+        id: String, request: JSONValue, plan: ExecutionPlan, requestFile: String?, folders: WorkflowFolders? = nil,
         now: Double = Date().timeIntervalSince1970
     ) throws(StoreError) {
         try write { db in
@@ -40,50 +40,46 @@ extension SQLiteStore {
     }
 
     static func insertWorkflow(
-        _ db: Database, id: String, request: JSONValue, plan: JSONValue, requestFile: String?, now: Double
+        _ db: Database, id: String, request: JSONValue, plan: ExecutionPlan, requestFile: String?, now: Double
     ) throws {
-        let planAgents = plan["agents"]?.arrayValue ?? []
-        let names = planAgents.compactMap { $0["name"]?.stringValue }
-        let order = plan["order"]?.arrayValue?.compactMap(\.stringValue) ?? names
-        let strategy = plan["strategy"]?.stringValue ?? request["strategy"]?.stringValue ?? "adaptive"
-        let recovery = plan["request"]?["recovery"]?.stringValue ?? request["recovery"]?.stringValue
+        func names(_ list: [String]) -> String { JSONValue.array(list.map { .string($0) }).compactText }
         try db.execute(
             sql: """
                 INSERT INTO execution_plans (id, created_at, strategy, recovery, planned_sequence, parallel_groups,
                     critical_path, estimated_seconds, plan_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                id, now, strategy, recovery, JSONValue.array(order.map { .string($0) }).compactText,
-                (plan["groups"] ?? .array([])).compactText, (plan["critical_path"] ?? .array([])).compactText,
-                plan["estimated_seconds"]?.doubleValue, plan.compactText,
+                id, now, plan.strategy.rawValue, plan.request.recovery.rawValue, names(plan.order),
+                JSONValue.array(plan.groups.map { .array($0.map { .string($0) }) }).compactText,
+                names(plan.criticalPath), plan.estimatedSeconds, plan.json.compactText,
             ])
         let insertAgent = try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO plan_agents (plan_id, agent, position, group_index, estimate_seconds,
-                    estimate_source, critical, max_retries, timeout_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    estimate_source, critical) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
         let insertDependency = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO agent_dependencies (plan_id, agent, depends_on, dependency_type)
                 VALUES (?, ?, ?, ?)
                 """)
-        let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        for (index, agent) in planAgents.enumerated() {
-            guard let name = agent["name"]?.stringValue else { continue }
+        let position = Dictionary(plan.order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (index, agent) in plan.agents.enumerated() {
+            let source: String
+            switch agent.estimate.source {
+            case .manifest: source = "manifest"
+            case .learned: source = "learned"
+            }
             try insertAgent.run(
-                .text(id), .text(name), SQLValue(position[name] ?? order.count + index),
-                SQLValue(agent["group"]?.integerValue),
-                SQLValue(agent["estimate"]?["seconds"]?.doubleValue ?? agent["estimate_seconds"]?.doubleValue),
-                SQLValue(agent["estimate"]?["source"]?.stringValue), SQLValue(agent["critical"]?.boolValue),
-                SQLValue(agent["max_retries"]?.integerValue), SQLValue(agent["timeout_seconds"]?.doubleValue))
-            for dependency in agent["dependencies"]?.arrayValue ?? [] {
-                let target = dependency["agent"]?.stringValue ?? dependency.stringValue
-                guard let target else { continue }
-                let type = dependency["type"]?.stringValue ?? "hard"
-                try insertDependency.run(.text(id), .text(name), .text(target), .text(type))
+                .text(id), .text(agent.name), SQLValue(position[agent.name] ?? plan.order.count + index),
+                SQLValue(agent.group), .real(agent.estimate.seconds), .text(source), SQLValue(agent.isCritical))
+            for dependency in agent.dependencies {
+                try insertDependency.run(.text(id), .text(agent.name), .text(dependency.agent), .text(dependency.type.rawValue))
             }
         }
-        let title = request["campaign"]?["title"]?.stringValue ?? request["title"]?.stringValue
+        let title =
+            request["campaign"]?["title"]?.stringValue ?? request["title"]?.stringValue
+            ?? plan.request.campaign["title"]?.stringValue
         try db.execute(
             sql: """
                 INSERT INTO workflows (id, plan_id, state, title, request_json, request_file, created_at)
@@ -91,23 +87,21 @@ extension SQLiteStore {
                 """,
             arguments: [id, id, title, request.compactText, requestFile, now])
         let estimates = Dictionary(
-            planAgents.compactMap { agent in
-                agent["name"]?.stringValue.map { ($0, agent["estimate"]?["seconds"]?.doubleValue) }
-            }, uniquingKeysWith: { first, _ in first })
+            plan.agents.map { ($0.name, $0.estimate.seconds) }, uniquingKeysWith: { first, _ in first })
         try db.execute(
             sql: """
                 INSERT INTO workflow_live (workflow_id, state, last_sequence, running_agents, total_count,
                     waiting_count, running_count, completed_count, failed_count, skipped_count, progress_percentage,
                     updated_at) VALUES (?, 'pending', 0, '[]', ?, ?, 0, 0, 0, 0, 0, ?)
                 """,
-            arguments: [id, order.count, order.count, now])
+            arguments: [id, plan.order.count, plan.order.count, now])
         let insertState = try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO agent_state_live (workflow_id, agent, position, state, attempts, estimate_seconds)
                 VALUES (?, ?, ?, 'waiting', 0, ?)
                 """)
-        for (index, name) in order.enumerated() {
-            try insertState.run(.text(id), .text(name), SQLValue(index), SQLValue(estimates[name] ?? nil))
+        for (index, name) in plan.order.enumerated() {
+            try insertState.run(.text(id), .text(name), SQLValue(index), SQLValue(estimates[name]))
         }
     }
 
@@ -120,7 +114,8 @@ extension SQLiteStore {
     /// and duration (`data.duration_seconds`, else the attempt's start to the event) go in the
     /// run row. Per call: the live counters on the last event (the `workflow_state_live`
     /// view); on workflow-level events also `workflow_live` and `workflows.state`.
-    /// A `workflow.started` event for a workflow not yet stored creates it from `data.plan`.
+    /// A `workflow.started` event for a workflow not yet stored creates it from `data.plan`
+    /// (read as a plan, docs/PLANS.md; `.badData` when it is not one).
     /// When this returns, the events survive a crash of the process (see docs/STORE.md).
     /// - Throws: `StoreError.badSequence` when a sequence is not the next one,
     ///   `.unknownWorkflow` for events of a workflow never created; nothing is written then.
@@ -172,11 +167,15 @@ extension SQLiteStore {
                 """
         ).integer(.text(workflowId))
         if storedSequence == nil {
-            guard let first = events.first, first.type == .workflowStarted, let plan = first.data?["plan"] else {
+            guard let first = events.first, first.type == .workflowStarted, let json = first.data?["plan"] else {
                 throw StoreError.unknownWorkflow(workflowId)
             }
-            let request = plan["request"] ?? .object([:])
-            try insertWorkflow(db, id: workflowId, request: request, plan: plan, requestFile: nil, now: first.timestamp)
+            let plan: ExecutionPlan
+            do { plan = try ExecutionPlan(json: json) } catch {
+                throw StoreError.badData("workflow.started data.plan of workflow \(workflowId)", error.message)
+            }
+            try insertWorkflow(
+                db, id: workflowId, request: plan.request.json, plan: plan, requestFile: nil, now: first.timestamp)
             storedSequence = 0
         }
         let lastSequence = storedSequence ?? 0
