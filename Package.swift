@@ -133,11 +133,13 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // prctl(PR_SET_PDEATHSIG) and pipe2 for worker processes (Swift cannot call them directly).
+        .target(name: "CAgentProcess", path: "Sources/CAgentProcess"),
         // Runs plans: scheduling, data flow, retries, timeouts, recovery; emits events. Knows no SQL.
         .target(
             name: "WorkflowExecution",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "CAgentProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
