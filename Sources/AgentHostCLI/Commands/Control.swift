@@ -51,6 +51,7 @@ extension AgentHost {
         var out: String = ".agenthost/runs"
 
         func run() throws {
+            if json { try CommandOutput.protect() }  // before any plugin loads: a plugin's prints go to stderr
             guard let store = try self.store.openForWriting() else {
                 reportError("resume reads the store; --no-store leaves nothing to resume")
                 throw HostExit.inputError
