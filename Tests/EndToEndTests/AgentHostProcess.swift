@@ -68,6 +68,24 @@ struct AgentHostProcess {
             stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
+    /// Starts `agenthost arguments...` in `directory` in the background, its output discarded,
+    /// without the AGENTHOST_* variables of the test's own environment.
+    static func start(_ arguments: [String], in directory: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["AGENTHOST_DB"] = nil
+        environment["AGENTHOST_MANIFEST_PATH"] = nil
+        environment["AGENTHOST_PLUGIN_PATH"] = nil
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A fresh temporary folder, removed by the caller when done.
     static func temporaryFolder() throws -> String {
         let path = NSTemporaryDirectory() + "agenthost-e2e-" + UUID().uuidString

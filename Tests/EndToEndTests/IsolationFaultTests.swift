@@ -53,18 +53,8 @@ struct HostileAgents {
 
     /// Starts `agenthost run REQUEST --id ID --json` in the background, its output discarded.
     func startRun(_ request: String, id: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AgentHostProcess.buildFolder + "/agenthost")
-        process.arguments =
-            ["run", request, "--id", id, "--json", "--db", database, "--out", folder + "/runs"] + options
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        var environment = ProcessInfo.processInfo.environment
-        environment["AGENTHOST_DB"] = nil
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try AgentHostProcess.start(
+            ["run", request, "--id", id, "--json", "--db", database, "--out", folder + "/runs"] + options, in: folder)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }

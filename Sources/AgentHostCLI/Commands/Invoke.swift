@@ -17,7 +17,8 @@ extension AgentHost {
                 "isolation": "process", under its timeout_seconds (a crash is reported with its signal, \
                 a timeout as a timeout), with no retries unless --retries asks for them. Logs, progress \
                 and anything the plugin prints go to stderr; only the output goes to stdout. Exit 1 when \
-                the agent fails, crashes or times out; 2 when the agent cannot be found or loaded.
+                the agent fails, crashes or times out (a process-isolated agent that cannot be loaded \
+                fails in its worker); 2 when the agent is unknown or an in-process one cannot be loaded.
                 """
         )
 
