@@ -143,6 +143,23 @@ func isAlive(_ pid: Int32) -> Bool {
         #expect(first.end <= second.start, "the resumed attempt overlapped the earlier worker's")
     }
 
+    @Test func aWorkerWhosePipeFromTheHostClosesMidCallExits() throws {
+        let agents = try HostileAgents()
+        defer { agents.remove() }
+        let started = agents.folder + "/started.txt"
+        try agents.add("lonely", config: [:], isolation: "process")
+        let worker = try EarlierWorker(
+            manifest: agents.manifests + "/lonely.json", workflowId: "wf-pipe",
+            config: ["hang_ms": 60_000, "started": .string(started)])
+        #expect(eventually(within: 30) { !recordedLines(started).isEmpty }, "the worker never started the agent")
+        // The test (its host) closes the pipe, as a host's death would; the agent hangs for a minute.
+        worker.closeInput()
+        let exited = eventually(within: 10) { !worker.isRunning }
+        if !exited { kill(worker.pid, SIGKILL) }
+        #expect(exited, "the worker kept running its call after its input closed")
+        worker.stop()
+    }
+
     @Test func aCrashInAWorkerIsReportedWithItsSignalWithoutSwiftsBacktracer() throws {
         let agents = try HostileAgents()
         defer { agents.remove() }
@@ -204,9 +221,14 @@ final class EarlierWorker {
         input.fileHandleForWriting.write(header + Data(body))
     }
 
-    /// Closes its input (it exits once the call is done) and reaps it.
+    var isRunning: Bool { process.isRunning }
+
+    /// Closes its input, as a host that dies does.
+    func closeInput() { try? input.fileHandleForWriting.close() }
+
+    /// Closes its input and reaps it.
     func stop() {
-        try? input.fileHandleForWriting.close()
+        closeInput()
         process.waitUntilExit()
     }
 }
