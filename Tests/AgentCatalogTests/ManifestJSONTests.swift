@@ -16,7 +16,8 @@ import Testing
 
     @Test func theShippedCbrtManifestSurvivesTheRoundTrip() throws {
         let file = repositoryRoot + "/AgentManifests/cbrt.json"
-        let parsed = ManifestParser.parseManifest(Array(try String(contentsOfFile: file, encoding: .utf8).utf8), file: file, order: 3)
+        let parsed = ManifestParser.parseManifest(
+            Array(try String(contentsOfFile: file, encoding: .utf8).utf8), file: file, order: 3)
         let manifest = try #require(parsed.manifest)
         #expect(manifest.kind == .cFunction)
         let again = ManifestParser.parseManifest(manifest.jsonValue.compactBytes, file: file, order: 3)

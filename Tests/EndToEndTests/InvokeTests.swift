@@ -18,11 +18,17 @@ import Testing
     static let faults: [Case] = [
         Case(name: "crashy", config: ["segv_until": 99], isolation: "process", timeout: 30, says: ["SIGSEGV"]),
         Case(name: "crashy", config: ["abort_until": 99], isolation: "process", timeout: 30, says: ["SIGABRT"]),
-        Case(name: "quitter", config: ["exit_code": 3], isolation: "process", timeout: 30, says: ["exited with status 3"]),
+        Case(
+            name: "quitter", config: ["exit_code": 3], isolation: "process", timeout: 30, says: ["exited with status 3"]
+        ),
         Case(name: "spinner", config: ["spin": true], isolation: "process", timeout: 1, says: ["timed out after 1 s"]),
-        Case(name: "spinner", config: ["spin": true], isolation: "in-process", timeout: 1, says: ["timed out after 1 s"]),
-        Case(name: "stuck", config: ["sleep_ms": 30_000], isolation: "in-process", timeout: 1, says: ["timed out after 1 s"]),
-        Case(name: "stuck", config: ["hang_ms": 30_000], isolation: "process", timeout: 1, says: ["timed out after 1 s"]),
+        Case(
+            name: "spinner", config: ["spin": true], isolation: "in-process", timeout: 1, says: ["timed out after 1 s"]),
+        Case(
+            name: "stuck", config: ["sleep_ms": 30_000], isolation: "in-process", timeout: 1,
+            says: ["timed out after 1 s"]),
+        Case(
+            name: "stuck", config: ["hang_ms": 30_000], isolation: "process", timeout: 1, says: ["timed out after 1 s"]),
     ]
 
     @Test(arguments: faults)
@@ -85,7 +91,8 @@ import Testing
         try agents.add("huge", config: ["output_bytes": .integer(Int64(limit + 1))], isolation: isolation)
         let result = try agents.invoke("huge")
         #expect(result.status == 1, "\(result.stderr.prefix(500))")
-        #expect(result.stderr.contains("returned \(limit + 1) bytes (64.0 MiB) of output"), "\(result.stderr.prefix(500))")
+        #expect(
+            result.stderr.contains("returned \(limit + 1) bytes (64.0 MiB) of output"), "\(result.stderr.prefix(500))")
         #expect(result.stderr.contains("above the limit of \(limit) bytes"))
         #expect(!result.stderr.contains("crashed its worker"))
     }

@@ -129,7 +129,10 @@ func isAlive(_ pid: Int32) -> Bool {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // The wait is told as the agent's log event, naming the process it waits for.
         let waited = resumed.stdout.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }
-            .contains { $0["type"] == "agent.log" && $0["message"]?.stringValue?.contains("waiting for process \(earlier.pid)") == true }
+            .contains {
+                $0["type"] == "agent.log"
+                    && $0["message"]?.stringValue?.contains("waiting for process \(earlier.pid)") == true
+            }
         #expect(waited, "\(resumed.stdout)")
         // Both calls ran to completion, one after the other: never twice at once.
         let spans = recordedLines(record).compactMap { fields -> (start: UInt64, end: UInt64, pid: Int32)? in
@@ -178,7 +181,9 @@ func isAlive(_ pid: Int32) -> Bool {
         let agents = try HostileAgents()
         defer { agents.remove() }
         let shipped = try JSONValue(
-            parsing: Array(try Data(contentsOf: URL(fileURLWithPath: AgentHostProcess.repositoryRoot + "/AgentManifests/cbrt.json"))))
+            parsing: Array(
+                try Data(
+                    contentsOf: URL(fileURLWithPath: AgentHostProcess.repositoryRoot + "/AgentManifests/cbrt.json"))))
         var manifest = try #require(shipped.objectValue)
         manifest["isolation"] = "process"
         try FileManager.default.createDirectory(atPath: agents.manifests, withIntermediateDirectories: true)
@@ -199,7 +204,8 @@ final class EarlierWorker {
     var pid: Int32 { process.processIdentifier }
 
     init(manifest path: String, workflowId: String, config: JSONObject) throws {
-        var manifest = try #require(try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).objectValue)
+        var manifest = try #require(
+            try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).objectValue)
         manifest["config"] = .object(config)
         let frame: JSONValue = [
             "type": "run", "id": 1, "manifest": .object(manifest), "source_file": .string(path),

@@ -28,9 +28,10 @@ extension AgentHost {
         var input: String = "{}"
         @Option(help: ArgumentHelp("Folder for the agent's files (default .agenthost/invoke/AGENT).", valueName: "dir"))
         var out: String?
-        @Option(help: ArgumentHelp(
-            "Retry a retryable failure (or a crash, or a timeout) up to N times with the executor's backoff.",
-            valueName: "n"))
+        @Option(
+            help: ArgumentHelp(
+                "Retry a retryable failure (or a crash, or a timeout) up to N times with the executor's backoff.",
+                valueName: "n"))
         var retries: Int = 0
 
         func validate() throws {

@@ -93,7 +93,8 @@ public enum WorkerLoop {
         ]).compactBytes
     }
 
-    private static func call(_ request: JSONValue, runtimes: WorkerRuntimes, context: WorkerContext) -> AgentCallOutcome {
+    private static func call(_ request: JSONValue, runtimes: WorkerRuntimes, context: WorkerContext) -> AgentCallOutcome
+    {
         guard let manifestJSON = request["manifest"], let input = request["input"] else {
             return .failed(message: "worker: malformed run request (needs manifest and input)", retryable: false)
         }
@@ -129,7 +130,8 @@ public enum WorkerLoop {
             return agent.run(input: input, context: context)
         case .cancelled(let holder):
             return .cancelled(
-                message: "stopped while waiting for process \(holder), still running \(manifest.name) for an earlier host")
+                message:
+                    "stopped while waiting for process \(holder), still running \(manifest.name) for an earlier host")
         case .unavailable(let reason):
             context.log(.warning, "running \(manifest.name) without its attempt lock: \(reason)")
             return agent.run(input: input, context: context)

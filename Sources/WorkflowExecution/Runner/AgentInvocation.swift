@@ -68,7 +68,8 @@ public struct AgentInvocation: Sendable {
                     signal: result.signal, abandoned: false)
             }
             context.log(.warning, "attempt \(attempt) failed: \(failure.message); retrying")
-            Thread.sleep(forTimeInterval: retry.delay(beforeRetry: attempt - firstAttempt + 1, random: Double.random(in: 0..<1)))
+            Thread.sleep(
+                forTimeInterval: retry.delay(beforeRetry: attempt - firstAttempt + 1, random: Double.random(in: 0..<1)))
             attempt += 1
         }
     }
@@ -90,10 +91,12 @@ public struct AgentInvocation: Sendable {
         thread.start()
         guard timeout.isFinite && timeout > 0 else {
             let result = box.wait(until: .distantFuture)!
-            return Result(outcome: result.outcome, attempts: attempt, timedOut: false, signal: result.signal, abandoned: false)
+            return Result(
+                outcome: result.outcome, attempts: attempt, timedOut: false, signal: result.signal, abandoned: false)
         }
         if let result = box.wait(until: Date() + timeout) {
-            return Result(outcome: result.outcome, attempts: attempt, timedOut: false, signal: result.signal, abandoned: false)
+            return Result(
+                outcome: result.outcome, attempts: attempt, timedOut: false, signal: result.signal, abandoned: false)
         }
         cancellation.cancel(reason: "timed out after \(DurationText.describe(timeout))")
         // As the executor: a worker gets a second grace period (and a second) to be killed and reaped.
@@ -105,7 +108,8 @@ public struct AgentInvocation: Sendable {
                 outcome: .failed(message: message, retryable: true), attempts: attempt, timedOut: true, signal: nil,
                 abandoned: true)
         }
-        return Result(outcome: result.outcome, attempts: attempt, timedOut: true, signal: result.signal, abandoned: false)
+        return Result(
+            outcome: result.outcome, attempts: attempt, timedOut: true, signal: result.signal, abandoned: false)
     }
 
     /// The failure message and whether it may be retried, as the executor words it; nil on success.
