@@ -39,6 +39,8 @@ final class ProcessWorker: @unchecked Sendable {
         case died(how: String, signal: String?)
         /// The worker sent something the host cannot accept; it was killed.
         case brokeProtocol(String)
+        /// The call was not sent (why): its input does not fit a frame. The worker is still healthy.
+        case notSent(String)
     }
 
     private init(pid: pid_t, toWorker: Int32, fromWorker: Int32) {
@@ -118,8 +120,14 @@ final class ProcessWorker: @unchecked Sendable {
         let id = nextId
         currentId = id
         lock.unlock()
-        guard WorkerFraming.write(body: Self.runFrame(id: id, fields: run, input: request.inputBytes), to: toWorker)
-        else {
+        let frame = Self.runFrame(id: id, fields: run, input: request.inputBytes)
+        guard frame.count <= WorkerFraming.maximumFrame else {
+            lock.withLock { currentId = -1 }
+            return .notSent(
+                "its input is \(AgentRuntimeError.byteCount(frame.count)), above the worker frame limit of "
+                    + AgentRuntimeError.byteCount(WorkerFraming.maximumFrame))
+        }
+        guard WorkerFraming.write(body: frame, to: toWorker) else {
             let death = reap()
             return .died(how: death.how, signal: death.signal)
         }

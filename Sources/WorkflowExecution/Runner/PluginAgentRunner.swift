@@ -96,6 +96,9 @@ public final class PluginAgentRunner: AgentRunner {
         case .outcome(let outcome):
             pool.release(worker, library: library)
             return AttemptResult(outcome: outcome, workerPid: worker.pid)
+        case .notSent(let reason):
+            pool.release(worker, library: library)
+            return AttemptResult(outcome: .failed(message: "\(manifest.name) was not run: \(reason)", retryable: false))
         case .brokeProtocol(let reason):
             let message = "\(manifest.name): \(reason); the worker was killed"
             logger.warning("\(message)")
