@@ -60,11 +60,17 @@ struct AgentHostProcess {
             stderr: String(decoding: errData.value, as: UTF8.self))
     }
 
-    /// Starts `agenthost arguments...` in `directory` in the background, its output discarded,
-    /// without the AGENTHOST_* variables of the test's own environment.
-    static func start(_ arguments: [String], in directory: String) throws -> Process {
+    /// Starts `agenthost arguments...` in `directory` in the background, without the AGENTHOST_*
+    /// variables of the test's own environment; its stdout goes to the file `standardOutput`
+    /// when given, else it is discarded with its stderr.
+    static func start(_ arguments: [String], in directory: String, standardOutput: String? = nil) throws -> Process {
         let process = makeProcess(arguments, in: directory, database: nil)
-        process.standardOutput = FileHandle.nullDevice
+        if let standardOutput {
+            FileManager.default.createFile(atPath: standardOutput, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: standardOutput)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
         process.standardError = FileHandle.nullDevice
         try process.run()
         return process

@@ -118,22 +118,30 @@ func isAlive(_ pid: Int32) -> Bool {
         killHard(host)
 
         // A worker of "an earlier host" that is still running lonely in wf-twice (as one that
-        // survived its host would be): the test starts it itself and keeps it busy for 1.5 s.
+        // survived its host would be): the test starts it itself and keeps it busy until told.
         let earlier = try EarlierWorker(
             manifest: agents.manifests + "/lonely.json", workflowId: "wf-twice",
-            config: ["sleep_ms": 1500, "started": .string(started), "record": .string(record)])
+            config: ["sleep_ms": 120_000, "started": .string(started), "record": .string(record)])
         defer { earlier.stop() }
         #expect(eventually(within: 30) { recordedLines(started).count >= 2 }, "the earlier worker never started")
 
-        let resumed = try agents.agenthost(["resume", "wf-twice", "--json"])
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        // The wait is told as the agent's log event, naming the process it waits for.
-        let waited = resumed.stdout.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }
-            .contains {
+        // The resumed attempt says it waits for that process (an agent.log event), and only then
+        // is the earlier call told to stop; the resumed one runs after it.
+        let events = agents.folder + "/resume-events.jsonl"
+        let resume = try AgentHostProcess.start(
+            ["resume", "wf-twice", "--json", "--db", agents.database, "--out", agents.folder + "/runs"]
+                + agents.options, in: agents.folder, standardOutput: events)
+        let waited = eventually(within: 60) {
+            let text = (try? String(contentsOfFile: events, encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }.contains {
                 $0["type"] == "agent.log"
                     && $0["message"]?.stringValue?.contains("waiting for process \(earlier.pid)") == true
             }
-        #expect(waited, "\(resumed.stdout)")
+        }
+        #expect(waited, "the resumed attempt did not wait for the earlier worker")
+        earlier.cancel()
+        resume.waitUntilExit()
+        #expect(resume.terminationStatus == 0)
         // Both calls ran to completion, one after the other: never twice at once.
         let spans = recordedLines(record).compactMap { fields -> (start: UInt64, end: UInt64, pid: Int32)? in
             guard fields.count == 5, let start = UInt64(fields[2]), let end = UInt64(fields[3]),
@@ -228,6 +236,13 @@ final class EarlierWorker {
     }
 
     var isRunning: Bool { process.isRunning }
+
+    /// Sends the cancel frame for its call (the exec agent's `sleep_ms` then returns at once).
+    func cancel() {
+        let body = JSONValue.object(["type": "cancel", "id": 1]).compactBytes
+        var length = UInt32(body.count).littleEndian
+        input.fileHandleForWriting.write(withUnsafeBytes(of: &length) { Data($0) } + Data(body))
+    }
 
     /// Closes its input, as a host that dies does.
     func closeInput() { try? input.fileHandleForWriting.close() }
