@@ -137,11 +137,13 @@ let package = Package(
         ),
         // The event, status and recorder types and the status fold, shared by execution and store. Pure.
         .target(name: "WorkflowEvents", dependencies: ["AgentCatalog", "WorkflowPlanning"]),
+        // prctl(PR_SET_PDEATHSIG) and pipe2 for worker processes (Swift cannot call them directly).
+        .target(name: "CAgentProcess", path: "Sources/CAgentProcess"),
         // Runs plans: scheduling, data flow, retries, timeouts, recovery; emits events. Knows no SQL.
         .target(
             name: "WorkflowExecution",
             dependencies: [
-                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowEvents",
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowEvents", "CAgentProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]

@@ -8,6 +8,11 @@ import Logging
 /// name: the second `load` of a name returns the same `LoadedAgent`. A failed load is not
 /// cached, so a fixed library can be loaded by trying again.
 public final class AgentRuntime: Sendable {
+    /// The most bytes one call may return as `output` (its JSON object, or its error text):
+    /// 64 MiB, in both isolation modes (docs/PLUGIN_ABI.md, "Output size"). Larger output
+    /// fails the attempt with `.outputTooLarge`, naming the size and this limit.
+    public static let maximumOutputBytes = 64 << 20
+
     /// Where libraries are looked for after each manifest's own folder.
     public let searchPaths: PluginSearchPaths
     private let resolver: LibraryResolver

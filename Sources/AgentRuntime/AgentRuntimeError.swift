@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the runtime could not resolve, load or call an agent's library.
 ///
 /// Each case names the agent; the message names the file, symbol or version at fault and
@@ -31,6 +33,8 @@ public struct AgentRuntimeError: Error, Sendable, CustomStringConvertible {
         case initFailed
         /// A run returned output that is not a UTF-8 JSON object.
         case malformedOutput
+        /// A run returned more than `AgentRuntime.maximumOutputBytes` of output (or error text).
+        case outputTooLarge
         /// The manifest's `kind` is not one this runtime can call.
         case unsupportedKind
         /// A c-function manifest's `symbol`/`signature`/`free` is missing or not callable.
@@ -51,6 +55,20 @@ public struct AgentRuntimeError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.agent = agent
         self.message = message
+    }
+
+    /// An agent whose output (or error text) of `size` bytes is over `AgentRuntime.maximumOutputBytes`.
+    public static func outputTooLarge(agent: String, size: Int) -> AgentRuntimeError {
+        AgentRuntimeError(
+            .outputTooLarge, agent: agent,
+            "returned \(byteCount(size)) of output, above the limit of \(byteCount(AgentRuntime.maximumOutputBytes)) "
+                + "(docs/PLUGIN_ABI.md, \"Output size\"); write large results to a file in `artifacts_dir` "
+                + "and return its path")
+    }
+
+    /// `N bytes (X MiB)`, for messages about sizes.
+    public static func byteCount(_ size: Int) -> String {
+        size < 1 << 20 ? "\(size) bytes" : "\(size) bytes (\(String(format: "%.1f", Double(size) / Double(1 << 20))) MiB)"
     }
 
     /// `agent 'NAME': MESSAGE`.

@@ -34,16 +34,8 @@ struct AgentHostProcess {
         _ arguments: [String], in directory: String = repositoryRoot, environment: [String: String] = [:],
         input: String? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        env["AGENTHOST_MANIFEST_PATH"] = nil
-        env["AGENTHOST_PLUGIN_PATH"] = nil
-        env["AGENTHOST_DB"] = scratchDatabase
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
+        let process = makeProcess(arguments, in: directory, database: scratchDatabase)
+        for (key, value) in environment { process.environment?[key] = value }
         let stdout = Pipe()
         let stderr = Pipe()
         let stdin = Pipe()
@@ -66,6 +58,37 @@ struct AgentHostProcess {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData.value, as: UTF8.self))
+    }
+
+    /// Starts `agenthost arguments...` in `directory` in the background, without the AGENTHOST_*
+    /// variables of the test's own environment; its stdout goes to the file `standardOutput`
+    /// when given, else it is discarded with its stderr.
+    static func start(_ arguments: [String], in directory: String, standardOutput: String? = nil) throws -> Process {
+        let process = makeProcess(arguments, in: directory, database: nil)
+        if let standardOutput {
+            FileManager.default.createFile(atPath: standardOutput, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: standardOutput)
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+        }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// `agenthost arguments...` in `directory`, not started, with AGENTHOST_DB set to `database`
+    /// and no other AGENTHOST_* variable from the test's environment.
+    private static func makeProcess(_ arguments: [String], in directory: String, database: String?) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["AGENTHOST_MANIFEST_PATH"] = nil
+        environment["AGENTHOST_PLUGIN_PATH"] = nil
+        environment["AGENTHOST_DB"] = database
+        process.environment = environment
+        return process
     }
 
     /// A fresh temporary folder, removed by the caller when done.

@@ -64,19 +64,8 @@ struct StoreFixture {
 
     /// Starts `agenthost run` with `id` in the background, its output discarded.
     func startRun(id: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AgentHostProcess.buildFolder + "/agenthost")
-        process.arguments = ["run", request, "--id", id, "--out", folder + "/runs", "--json"] + options
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        var environment = ProcessInfo.processInfo.environment
-        environment["AGENTHOST_DB"] = nil
-        environment["AGENTHOST_MANIFEST_PATH"] = nil
-        environment["AGENTHOST_PLUGIN_PATH"] = nil
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try AgentHostProcess.start(
+            ["run", request, "--id", id, "--out", folder + "/runs", "--json"] + options, in: folder)
     }
 
     /// The store, opened from the test process (a second connection, as `status` would be).

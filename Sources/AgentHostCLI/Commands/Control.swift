@@ -131,6 +131,7 @@ struct RecordedRunOptions: ParsableArguments {
 
     /// Opens the store and loads the agents `id` was recorded with.
     func open(_ id: String, command: String) throws -> Session {
+        if json { try CommandOutput.protect() }  // before any plugin loads: a plugin's prints go to stderr
         guard let store = try self.store.openForWriting() else {
             reportError("\(command) reads the store; --no-store leaves nothing to \(command)")
             throw HostExit.inputError

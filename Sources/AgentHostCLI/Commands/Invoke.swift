@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import ArgumentParser
 import Foundation
+import WorkflowExecution
 
 extension AgentHost {
     /// `agenthost invoke AGENT --input JSON|@FILE`: run one agent once, print its output.
@@ -12,7 +13,12 @@ extension AgentHost {
                 The input is merged into the standard agent input {"workflow_id", "agent", "attempt", \
                 "campaign", "inputs", "artifacts_dir", "base_dir"}: pass {"campaign": {...}, "inputs": \
                 {...}} to fill those, or plain fields such as {"x": 27} for a c-function agent. \
-                Logs and progress go to stderr; the output goes to stdout. Exit 1 when the agent fails.
+                The agent runs as a workflow would run it: in a worker process when its manifest says \
+                "isolation": "process", under its timeout_seconds (a crash is reported with its signal, \
+                a timeout as a timeout), with no retries unless --retries asks for them. Logs, progress \
+                and anything the plugin prints go to stderr; only the output goes to stdout. Exit 1 when \
+                the agent fails, crashes or times out (a process-isolated agent that cannot be loaded \
+                fails in its worker); 2 when the agent is unknown or an in-process one cannot be loaded.
                 """
         )
 
@@ -22,6 +28,15 @@ extension AgentHost {
         var input: String = "{}"
         @Option(help: ArgumentHelp("Folder for the agent's files (default .agenthost/invoke/AGENT).", valueName: "dir"))
         var out: String?
+        @Option(
+            help: ArgumentHelp(
+                "Retry a retryable failure (or a crash, or a timeout) up to N times with the executor's backoff.",
+                valueName: "n"))
+        var retries: Int = 0
+
+        func validate() throws {
+            guard retries >= 0 else { throw ValidationError("--retries must be 0 or more") }
+        }
 
         func run() throws {
             let discovery = host.discover()
@@ -32,34 +47,52 @@ extension AgentHost {
                 throw HostExit.inputError
             }
             let fields = try readInput()
+            // Before any plugin can load: the output goes to a private copy of fd 1.
+            try CommandOutput.protect()
             let logger = host.makeLogger()
-            let runtime = host.makeRuntime(logger: logger)
-            defer { runtime.shutdownAll() }
-            let loaded: LoadedAgent
-            do throws(AgentRuntimeError) {
-                loaded = try runtime.load(manifest)
-            } catch {
-                reportError(error.description)
-                throw HostExit.inputError
+            let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
+            if manifest.isolation == .inProcess {
+                // Loading in this process says what is wrong (exit 2); a process-isolated agent
+                // is loaded in its worker only, so a crashing `init` cannot take invoke down.
+                do throws(AgentRuntimeError) {
+                    _ = try runner.runtime.load(manifest)
+                } catch {
+                    reportError(error.description)
+                    throw HostExit.inputError
+                }
             }
             let folder = out ?? ".agenthost/invoke/\(manifest.name)"
             var envelope: JSONObject = [
                 "workflow_id": .string("invoke-\(manifest.name)-\(getpid())"), "agent": .string(manifest.name),
-                "attempt": 1, "campaign": .object([:]), "inputs": .object([:]),
+                "campaign": .object([:]), "inputs": .object([:]),
                 "artifacts_dir": .string(absolutePath(folder)),
                 "base_dir": .string(FileManager.default.currentDirectoryPath),
             ]
             envelope.merge(fields) { _, given in given }
-            switch loaded.run(input: .object(envelope), context: StandardErrorCallContext(agent: manifest.name)) {
+            let first = Int(fields["attempt"]?.integerValue ?? 1)
+            let invocation = AgentInvocation(manifest: manifest, input: envelope, firstAttempt: first, retries: retries)
+            let result = invocation.run(with: runner, context: StandardErrorCallContext(agent: manifest.name))
+            // An abandoned in-process call still runs: leave it behind rather than wait for it.
+            if !result.abandoned { runner.shutdown() }
+            switch result.outcome {
             case .succeeded(let output):
-                print(JSONValue.object(output).prettyText)
-            case .failed(let message, let retryable):
-                reportError("agent '\(manifest.name)' failed\(retryable ? " (retryable)" : ""): \(message)")
+                CommandOutput.write(JSONValue.object(output).prettyText + "\n")
+            case .failed(let message, _):
+                reportError("agent '\(manifest.name)' failed\(Self.describe(result)): \(message)")
                 throw HostExit.workflowFailed
             case .cancelled(let message):
                 reportError("agent '\(manifest.name)' cancelled\(message.map { ": \($0)" } ?? "")")
                 throw HostExit.workflowFailed
             }
+        }
+
+        /// ` (timed out, crashed with SIGSEGV, after 3 attempts)`, or nothing for a plain failure.
+        private static func describe(_ result: AgentInvocation.Result) -> String {
+            var notes: [String] = []
+            if result.timedOut { notes.append("timed out") }
+            if let signal = result.signal, !result.timedOut { notes.append("crashed with \(signal)") }
+            if result.attempts > 1 { notes.append("after \(result.attempts) attempts") }
+            return notes.isEmpty ? "" : " (" + notes.joined(separator: ", ") + ")"
         }
 
         /// The `--input` object, from the argument or from the file after `@`.

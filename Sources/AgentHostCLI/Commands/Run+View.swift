@@ -123,7 +123,8 @@ final class RunView: @unchecked Sendable {
     }()
 }
 
-/// Writes to stdout without buffering surprises between threads.
+/// Writes to the command's output (stdout, or its private copy after `CommandOutput.protect()`)
+/// without buffering surprises between threads.
 private func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    CommandOutput.write(text)
 }

@@ -34,6 +34,7 @@ extension AgentHost {
         @Option(help: "The workflow id (default wf-<time>-<pid>).") var id: String?
 
         func run() throws {
+            if json { try CommandOutput.protect() }  // before any plugin loads: a plugin's prints go to stderr
             let workflowRequest = overrides.apply(to: try RequestFile.load(request))
             let discovery = host.discover()
             warnAboutProblems(discovery)

@@ -133,7 +133,10 @@ struct AgentV1Plugin: @unchecked Sendable {
             }
         }
         let outcome: AgentCallOutcome
-        if status == AGENT_STATUS_OK, let pointer = output.data, output.length > 0 {
+        if output.data != nil, output.length > AgentRuntime.maximumOutputBytes {
+            outcome = .failed(
+                message: AgentRuntimeError.outputTooLarge(agent: agent, size: output.length).description, retryable: false)
+        } else if status == AGENT_STATUS_OK, let pointer = output.data, output.length > 0 {
             // The usual case: parse the plugin's bytes where they are, before free_output.
             let buffer = UnsafeBufferPointer(
                 start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: output.length)

@@ -48,6 +48,10 @@ extension CFunctionAgent {
             return failure("'\(signature.symbol)' returned NULL where a string was expected")
         }
         defer { release(pointer) }
+        let length = strlen(pointer.assumingMemoryBound(to: CChar.self))
+        guard length <= AgentRuntime.maximumOutputBytes else {
+            return .failure(CFunctionCallError(message: AgentRuntimeError.outputTooLarge(agent: agent, size: length).description))
+        }
         guard let text = String(validatingCString: pointer.assumingMemoryBound(to: CChar.self)) else {
             return failure("'\(signature.symbol)' returned a string that is not valid UTF-8")
         }

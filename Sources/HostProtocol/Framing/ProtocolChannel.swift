@@ -1,3 +1,5 @@
+import WorkflowExecution
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -25,16 +27,10 @@ public struct ProtocolChannel: Sendable {
     /// Also ignores SIGPIPE: a client that goes away makes writes fail, not the server die.
     /// - Throws: `ProtocolError.internalError` when the descriptors could not be duplicated.
     public static func takeOverStandardOutput() throws(ProtocolError) -> ProtocolChannel {
-        signal(SIGPIPE, SIG_IGN)
-        fflush(nil)
-        let privateOutput = dup(STDOUT_FILENO)
-        guard privateOutput >= 0 else {
-            throw ProtocolError.internalError("could not duplicate stdout: \(String(cString: strerror(errno)))")
+        do {
+            return ProtocolChannel(input: STDIN_FILENO, output: try StandardOutputGuard.divert())
+        } catch {
+            throw ProtocolError.internalError(error.description)
         }
-        _ = fcntl(privateOutput, F_SETFD, FD_CLOEXEC)
-        guard dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else {
-            throw ProtocolError.internalError("could not point stdout at stderr: \(String(cString: strerror(errno)))")
-        }
-        return ProtocolChannel(input: STDIN_FILENO, output: privateOutput)
     }
 }

@@ -1,4 +1,5 @@
 import AgentCatalog
+import AgentRuntime
 import Foundation
 
 #if canImport(Glibc)
@@ -8,51 +9,66 @@ import Foundation
 /// The worker protocol's framing: each message is a 4-byte little-endian length followed by
 /// that many bytes of compact UTF-8 JSON.
 ///
-/// Host to worker: `{"type":"run","id":N,"agent":{...},"input":{...}}` and
-/// `{"type":"cancel","id":N}`. Worker to host, for the running call: `{"type":"log","level":
-/// "info","message":"..."}`, `{"type":"progress","fraction":0.5,"message":"..."}`, then
-/// `{"type":"result","id":N,"status":"ok"|"failed"|"cancelled","output":{...},"message":"...",
-/// "retryable":false}`.
+/// Host to worker: `{"type":"run","id":N,"manifest":{...},"search":{"plugin_folders":[...],
+/// "executable_folder":"..."},"input":{...}}` (the manifest in its file's vocabulary, with
+/// `"source_file"` beside it) and `{"type":"cancel","id":N}`. Worker to host, for the running
+/// call: `{"type":"log","level":"info","message":"..."}`, `{"type":"progress","fraction":0.5,
+/// "message":"..."}`, then `{"type":"result","id":N,"status":"ok"|"failed"|"cancelled",
+/// "output":{...},"message":"...","retryable":false}`.
 enum WorkerFraming {
-    /// Frames larger than this are refused (64 MiB).
-    static let maximumFrame = 64 << 20
+    /// Frames larger than this are refused: room for the largest output an agent may return
+    /// (`AgentRuntime.maximumOutputBytes`) even if re-encoding it grows it fourfold (a number
+    /// such as `1e14` prints as 15 digits), plus the frame's own fields.
+    static let maximumFrame = 4 * AgentRuntime.maximumOutputBytes + (1 << 20)
+
+    /// What one read gave.
+    enum ReadResult {
+        /// A frame holding a JSON value.
+        case frame(JSONValue)
+        /// End of file or a read error: the other side is gone.
+        case closed
+        /// A frame announced as `length` bytes, above `maximumFrame`; its body was not read.
+        case tooLarge(Int)
+        /// A frame whose body is not JSON.
+        case malformed(String)
+    }
 
     /// Writes one frame; false when the pipe is closed.
     static func write(_ message: JSONValue, to fd: Int32) -> Bool {
-        let body = message.compactBytes
+        write(body: message.compactBytes, to: fd)
+    }
+
+    /// Writes one frame whose body is `body` (compact JSON, at most `maximumFrame` bytes).
+    static func write(body: [UInt8], to fd: Int32) -> Bool {
+        precondition(body.count <= maximumFrame, "worker frame of \(body.count) bytes is above the limit")
         var length = UInt32(body.count).littleEndian
         var bytes = [UInt8](repeating: 0, count: 4 + body.count)
         withUnsafeBytes(of: &length) { header in
             for index in 0..<4 { bytes[index] = header[index] }
         }
         bytes.replaceSubrange(4..., with: body)
-        return writeAll(bytes, to: fd)
+        return StandardOutputGuard.write(bytes, to: fd)
     }
 
-    /// Reads one frame; nil at end of file, on a read error or a malformed frame.
+    /// Reads one frame; nil at end of file, on a read error or a frame that is too large or malformed.
     static func read(from fd: Int32) -> JSONValue? {
-        var header = [UInt8](repeating: 0, count: 4)
-        guard readExactly(&header, from: fd) else { return nil }
-        let length = Int(UInt32(header[0]) | UInt32(header[1]) << 8 | UInt32(header[2]) << 16 | UInt32(header[3]) << 24)
-        guard length <= maximumFrame else { return nil }
-        var body = [UInt8](repeating: 0, count: length)
-        guard readExactly(&body, from: fd) else { return nil }
-        return try? JSONValue(parsing: body)
+        if case .frame(let value) = readFrame(from: fd) { return value }
+        return nil
     }
 
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
+    /// Reads one frame and says what came.
+    static func readFrame(from fd: Int32) -> ReadResult {
+        var header = [UInt8](repeating: 0, count: 4)
+        guard readExactly(&header, from: fd) else { return .closed }
+        let length = Int(UInt32(header[0]) | UInt32(header[1]) << 8 | UInt32(header[2]) << 16 | UInt32(header[3]) << 24)
+        guard length <= maximumFrame else { return .tooLarge(length) }
+        var body = [UInt8](repeating: 0, count: length)
+        guard readExactly(&body, from: fd) else { return .closed }
+        do {
+            return .frame(try JSONValue(parsing: body))
+        } catch {
+            return .malformed("\(error)")
         }
-        return true
     }
 
     private static func readExactly(_ buffer: inout [UInt8], from fd: Int32) -> Bool {

@@ -87,34 +87,46 @@ public final class PluginAgentRunner: AgentRunner {
         let gate = manifest.parallelSafe ? nil : exclusive.lock(for: manifest.name)
         gate?.lock()
         defer { gate?.unlock() }
-        let library: String
+        // Workers are reused per library file; a soname the system loader finds (a c-function
+        // agent's `libm.so.6`) is its own key. The worker loads the agent itself, from the same
+        // manifest and search paths, exactly as `runtime.load` would here.
+        let library = (try? runtime.resolveLibrary(for: manifest)) ?? manifest.library
         let worker: ProcessWorker
         do {
-            library = try runtime.resolveLibrary(for: manifest)
             worker = try pool.acquire(for: library)
         } catch {
             return AttemptResult(outcome: .failed(message: "\(error)", retryable: false))
         }
-        var agent: JSONObject = [
-            "name": .string(manifest.name), "library": .string(library), "entry": .string(manifest.entry),
-            "config": manifest.config,
+        let search = runtime.searchPaths
+        let run: JSONObject = [
+            "manifest": manifest.jsonValue, "source_file": .string(manifest.source.file),
+            "source_order": .integer(Int64(manifest.source.order)),
+            "search": [
+                "plugin_folders": .array(search.pluginFolders.map { .string($0) }),
+                "executable_folder": search.executableFolder.map { .string($0) } ?? .null,
+            ],
         ]
-        if let sha256 = manifest.sha256 { agent["sha256"] = .string(sha256) }
-        let answer = worker.call(agent: .object(agent), request: request)
-        if let outcome = answer.outcome {
+        switch worker.call(run, request: request) {
+        case .outcome(let outcome):
             pool.release(worker, library: library)
             return AttemptResult(outcome: outcome, workerPid: worker.pid)
+        case .notSent(let reason):
+            pool.release(worker, library: library)
+            return AttemptResult(outcome: .failed(message: "\(manifest.name) was not run: \(reason)", retryable: false))
+        case .brokeProtocol(let reason):
+            let message = "\(manifest.name): \(reason); the worker was killed"
+            logger.warning("\(message)")
+            return AttemptResult(outcome: .failed(message: message, retryable: false), workerPid: worker.pid)
+        case .died(let death, let signal):
+            let cancelled = request.cancellation.isCancelled
+            let message =
+                cancelled
+                ? "\(manifest.name) did not stop within the grace period; \(death)"
+                : "\(manifest.name) crashed its worker: \(death)"
+            logger.warning("\(message)")
+            return AttemptResult(
+                outcome: .failed(message: message, retryable: !cancelled), workerPid: worker.pid, signal: signal)
         }
-        let death = answer.death ?? "worker \(worker.pid) stopped answering"
-        let cancelled = request.cancellation.isCancelled
-        let message =
-            cancelled
-            ? "\(manifest.name) did not stop within the grace period; \(death)"
-            : "\(manifest.name) crashed its worker: \(death)"
-        logger.warning("\(message)")
-        return AttemptResult(
-            outcome: .failed(message: message, retryable: !cancelled), workerPid: worker.pid,
-            signal: answer.signal)
     }
 }
 

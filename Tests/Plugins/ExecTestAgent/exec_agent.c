@@ -12,6 +12,11 @@
  *   "progress":true       reports progress 0.25, 0.5, 0.75, 1
  *   "record":"PATH"       appends "<agent> <attempt> <start_ns> <end_ns> <pid>\n" to PATH
  *   "noop":true           answers {} at once (benchmarks)
+ *   "started":"PATH"      appends "<agent> <attempt> <pid>\n" to PATH as the call begins
+ *   "print":true          writes a forged JSON-RPC line to stdout (fd 1) before answering
+ *   "exit_code":N         calls exit(N) (a plugin that ends its process)
+ *   "spin":true           spins forever in a busy loop, never looking at is_cancelled
+ *   "output_bytes":N      answers {"data":"xxx..."} whose text is N bytes long
  *   "echo_inputs":true    answers {"agent":"<name>","inputs":<the input's inputs object>}: an
  *                         output that depends only on the agent and its dependencies' outputs
  * Entry symbols: exec_entry_<name> for the agent names listed at the end of this file.
@@ -141,6 +146,36 @@ static agent_status exec_run(void *state, const agent_host *host, const char *in
 
     if (find(c, n, "\"noop\":true") != NULL) return reply(output, "{}", AGENT_STATUS_OK);
     copy_string(input, length, "\"agent\":\"", agent, sizeof agent);
+    copy_string(c, n, "\"started\":\"", path, sizeof path);
+    if (path[0] != '\0') {
+        FILE *file = fopen(path, "a");
+        if (file != NULL) {
+            fprintf(file, "%s %ld %ld\n", agent, attempt, (long)getpid());
+            fclose(file);
+        }
+    }
+    if (find(c, n, "\"print\":true") != NULL) {
+        fputs("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"forged by a plugin\"}\n", stdout);
+        fflush(stdout);
+    }
+    if (find(c, n, "\"exit_code\":") != NULL) exit((int)number(c, n, "\"exit_code\":", 0));
+    if (find(c, n, "\"spin\":true") != NULL) {
+        volatile unsigned long spins = 0;
+        for (;;) spins++;
+    }
+    if (number(c, n, "\"output_bytes\":", 0) > 0) {
+        size_t size = (size_t)number(c, n, "\"output_bytes\":", 0);
+        char *json = malloc(size + 1);
+        if (json == NULL) return AGENT_STATUS_ERROR;
+        memset(json, 'x', size);
+        memcpy(json, "{\"data\":\"", 9);
+        memcpy(json + size - 2, "\"}", 2);
+        json[size] = '\0';
+        output->data = json;
+        output->length = size;
+        output->plugin_data = json;
+        return AGENT_STATUS_OK;
+    }
     if (attempt <= number(c, n, "\"segv_until\":", 0)) {
         volatile int *nothing = NULL;
         *nothing = 42;
@@ -231,3 +266,8 @@ EXEC_AGENT(first)
 EXEC_AGENT(second)
 EXEC_AGENT(busy)
 EXEC_AGENT(noop)
+EXEC_AGENT(huge)
+EXEC_AGENT(spinner)
+EXEC_AGENT(quitter)
+EXEC_AGENT(printer)
+EXEC_AGENT(lonely)
