@@ -1,6 +1,8 @@
 // SEOAgent.swift — the `seo` agent (Swift): keyword density, title (<= 60 characters),
 // meta description (<= 155), slug, heading structure, internal-link suggestions, and the
-// optimized article as Markdown and as a standalone XHTML page.
+// optimized article as Markdown and as a standalone XHTML page (stylesheet, cover image,
+// linked citations). A check it can fix (the primary keyword in the meta description) it
+// fixes; every check it reports failed stays failed in its output and in seo.json.
 import AgentPluginABI
 import AgentPluginKit
 import ContentKit
@@ -22,7 +24,8 @@ private let seoPlugin = AgentPlugin(
     if keywords.isEmpty { keywords = Array(TFIDF(documents: [article.plain]).keywords(limit: 3).map(\.term)) }
     let optimizer = SEOOptimizer(
         article: article, title: title, keywords: keywords, campaign: context.campaign,
-        usedEditedVersion: outputs.edited != nil)
+        usedEditedVersion: outputs.edited != nil,
+        cover: context.output("cover_image", preferring: ["image"]) as? [String: Any])
     let result = optimizer.run()
     var artifacts: [String] = []
     artifacts += try context.writeArtifact("article.md", result.markdown)

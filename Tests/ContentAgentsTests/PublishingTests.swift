@@ -194,7 +194,7 @@ final class ElementCollector: NSObject, XMLParserDelegate {
         let summary = content["summary"] as? String ?? ""
         #expect((30...80).contains(summary.split(separator: " ").count))
         let slides = content["slides"] as? [[String: Any]] ?? []
-        let headings = (chain.outputs["planner"]?.object("outline")?["sections"] as? [[String: Any]] ?? []).compactMap { $0["heading"] as? String }
+        let headings = (chain.outputs["writer"]?.object("blog_content")?["sections"] as? [[String: Any]] ?? []).compactMap { $0["heading"] as? String }
         #expect(slides.first?["title"] as? String == "Solar power for schools")
         #expect(slides.last?["title"] as? String == "Sources")
         for heading in headings { #expect(slides.contains { $0["title"] as? String == heading }, "no slide for \(heading)") }
