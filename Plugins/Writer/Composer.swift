@@ -113,10 +113,12 @@ struct Composer {
                 candidates = material.pool.filter { fact in Text.tokens(fact.text).contains { keys.contains(Stem.of($0)) } }
                     .sorted { ($0.source, $0.position) < ($1.source, $1.position) }
             }
-            let facts = candidates.filter { used.insert($0.text.lowercased()).inserted }
+            var facts = candidates.filter { used.insert($0.text.lowercased()).inserted }
             var heading = section.heading
             if section.role == .body && section.id != "next-steps", let subject = subject(of: facts, excluding: headings) {
                 heading = subject
+                // The subject the section is titled after comes first.
+                facts = facts.filter { $0.topic == subject } + facts.filter { $0.topic != subject }
             }
             headings.insert(heading.lowercased())
             return Plan(section: section, facts: facts, heading: heading)
@@ -131,13 +133,13 @@ struct Composer {
             .map(\.key).first { !taken.contains($0.lowercased()) }
     }
 
-    /// Facts grouped into paragraphs: consecutive passages of one source paragraph stay
+    /// Facts grouped into paragraphs: passages of one source paragraph, in order, stay
     /// together (up to about 120 words); anything else starts a new paragraph.
     private func paragraphs(_ facts: [Fact]) -> [[Fact]] {
         var result: [[Fact]] = []
         for fact in facts {
             if let last = result.last?.last, last.source == fact.source, last.paragraph == fact.paragraph,
-                fact.position == last.position + 1,
+                fact.position > last.position,
                 result[result.count - 1].reduce(0, { $0 + Text.wordCount($1.text) }) + Text.wordCount(fact.text) <= 120
             {
                 result[result.count - 1].append(fact)

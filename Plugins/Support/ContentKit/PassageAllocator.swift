@@ -43,7 +43,7 @@ public enum PassageAllocator {
 
         // Introduction: the source paragraphs that best introduce the campaign's subject.
         var paragraphs: [[Int]] = []
-        for p in passages.indices where !used.contains(p) && !continues.contains(p) {
+        for p in passages.indices where !used.contains(p) {
             if let last = paragraphs.last?.last, passages[last].source == passages[p].source,
                 passages[last].paragraph == passages[p].paragraph || passages[p].index == passages[last].index + 1
                     && passages[p].paragraph == passages[last].paragraph
@@ -57,7 +57,8 @@ public enum PassageAllocator {
             let score = paragraphs.map { group in
                 group.reduce(0.0) { $0 + campaignRelevance[$1] * (0.5 + centrality[$1]) } / Double(group.count).squareRoot()
             }
-            let ranked = paragraphs.indices.filter { score[$0] > 0 }.sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
+            // A paragraph that opens by continuing something before it cannot open the article.
+            let ranked = paragraphs.indices.filter { score[$0] > 0 && !continues.contains(paragraphs[$0][0]) }.sorted { score[$0] != score[$1] ? score[$0] > score[$1] : $0 < $1 }
             var words = 0
             for g in ranked where words < targets[s] {
                 let n = paragraphs[g].reduce(0) { $0 + passages[$1].words }

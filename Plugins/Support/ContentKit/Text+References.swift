@@ -28,7 +28,8 @@ extension Text {
 
     /// Whether `sentence` leans on `previous`, the sentence before it in the same text: it
     /// opens with a reference, continues with "also" or "another" among its first six
-    /// words, or its opening "The <noun>" names a noun `previous` introduced.
+    /// words, opens with "The" and a noun that needs something before it ("The answers",
+    /// "The next steps"), or its opening "The <noun>" names a noun `previous` introduced.
     public static func leansOn(previous: String, _ sentence: String) -> Bool {
         if opensWithReference(sentence) { return true }
         let words = tokens(removingCitations(sentence))
@@ -36,6 +37,8 @@ extension Text {
         if words.prefix(6).contains(where: { $0 == "also" || $0 == "another" }) { return true }
         guard words.first == "the", words.count > 2 else { return false }
         // The head of the opening noun phrase: the first content word within three words.
+        // "The answers show ...", "The next steps are ...": nouns that only make sense after something.
+        if relational.contains(words[1]) { return true }
         guard let noun = words.dropFirst().prefix(3).first(where: { $0.count >= 3 && !StopWords.contains($0) }) else {
             return false
         }
@@ -51,6 +54,10 @@ extension Text {
     ]
     private static let prepositions: Set<String> = [
         "during", "in", "at", "after", "before", "because", "for", "by", "from", "despite", "of", "with", "under", "over",
+    ]
+    private static let relational: Set<String> = [
+        "answer", "answers", "result", "results", "reason", "reasons", "next", "same", "other", "rest", "latter", "former",
+        "findings", "outcome", "difference", "remainder",
     ]
     private static let demonstratives: Set<String> = ["this", "these", "that", "those", "then", "such", "it", "them"]
     private static let selfReferences: Set<String> = ["article", "guide", "post", "page", "report", "newsletter", "briefing"]
