@@ -152,6 +152,7 @@ enum Editorial {
         let seo = try #require(chain.outputs["seo"]?.object("optimized_content"))
         let draftWords = Editorial.int(writer["word_count"])
         #expect(draftWords == Text.articleWordCount(writer["markdown"] as? String ?? ""))
+        #expect(draftWords == Editorial.int(writer["body_words"]), "source plus composed words are the article's words")
         #expect(draftWords == Editorial.int(editor.object("readability")?.object("before")?["words"]))
         let editedWords = Editorial.int(editor["word_count"])
         #expect(editedWords == Editorial.int(editor.object("readability")?.object("after")?["words"]))
