@@ -24,7 +24,7 @@ struct SEOOptimizer {
     }
 
     func run() -> Result {
-        let seoTitle = makeTitle()
+        let (seoTitle, titleFix) = makeTitle()
         let (description, descriptionFix) = makeDescription()
         let slug = Markup.slugify(JSON.string(campaign["slug"]) ?? title)
         let density = keywordDensity()
@@ -39,7 +39,9 @@ struct SEOOptimizer {
             "description_length", (50...SEOOptimizer.descriptionLimit).contains(description.count),
             "\(description.count) characters, expected 50 to \(SEOOptimizer.descriptionLimit)")
         let primary = keywords.first ?? ""
-        check("primary_keyword_in_title", contains(seoTitle, primary), "\"\(primary)\" in the title")
+        check(
+            "primary_keyword_in_title", contains(seoTitle, primary),
+            "\"\(primary)\" in the title" + (titleFix.map { " (\($0))" } ?? ""))
         check(
             "primary_keyword_in_description", contains(description, primary),
             "\"\(primary)\" in the meta description" + (descriptionFix.map { " (\($0))" } ?? ""))
@@ -63,7 +65,8 @@ struct SEOOptimizer {
             "url": url(slug: slug), "keywords": keywords, "keyword_density": density,
             "headings": headingReport, "internal_links": links, "checks": checks, "score": score,
             "checks_passed": passed, "checks_total": checks.count, "failed_checks": failed,
-            "fixes": descriptionFix.map { [["check": "primary_keyword_in_description", "fix": $0]] } ?? [],
+            "fixes": (titleFix.map { [["check": "primary_keyword_in_title", "fix": $0]] } ?? [])
+                + (descriptionFix.map { [["check": "primary_keyword_in_description", "fix": $0]] } ?? []),
             "word_count": words, "source_version": usedEditedVersion ? "edited" : "draft",
         ]
         return Result(markdown: markdown, html: html, fields: fields)
@@ -71,18 +74,18 @@ struct SEOOptimizer {
 
     // MARK: - Title, description, slug
 
-    /// The page title: the article title, with the primary keyword appended when none of its
-    /// words appears in it,
-    /// shortened at a word boundary to 60 characters.
-    func makeTitle() -> String {
-        if let explicit = JSON.string(campaign["seo_title"]) { return shorten(explicit, SEOOptimizer.titleLimit) }
-        var t = title
-        let titleStems = Set(Text.tokens(t).map(Stem.of))
-        if let primary = keywords.first, !Text.tokens(primary).map(Stem.of).contains(where: titleStems.contains) {
-            let candidate = t.contains(":") ? "\(t) | \(primary.capitalizedFirst())" : "\(t): \(primary.capitalizedFirst())"
-            if candidate.count <= SEOOptimizer.titleLimit { t = candidate }
+    /// The page title and, when it had to be fixed, how: the article title, with the primary
+    /// keyword appended when the title does not hold it (the title shortened to make room),
+    /// at most 60 characters at a word boundary.
+    func makeTitle() -> (String, String?) {
+        if let explicit = JSON.string(campaign["seo_title"]) { return (shorten(explicit, SEOOptimizer.titleLimit), nil) }
+        guard let primary = keywords.first, !primary.isEmpty, !contains(title, primary) else {
+            return (shorten(title, SEOOptimizer.titleLimit), nil)
         }
-        return shorten(t, SEOOptimizer.titleLimit)
+        let suffix = (title.contains(":") ? " | " : ": ") + primary.capitalizedFirst()
+        let room = SEOOptimizer.titleLimit - suffix.count
+        guard room >= 10 else { return (shorten(title, SEOOptimizer.titleLimit), nil) }
+        return (shorten(title, room) + suffix, "the title did not hold it; appended \"\(primary.capitalizedFirst())\"")
     }
 
     /// The meta description and, when it had to be fixed, how: the article's sentences

@@ -155,7 +155,9 @@ struct Composer {
     /// The composed opening of the introduction and of the next steps; nil for the others.
     private func lead(for section: OutlineSection, titles: [String]) -> String? {
         if section.role == .introduction {
-            let about = "Here is what \(outline.audience) need to know about \(outline.title.lowercasedFirst())"
+            // "Solar schools: a briefing for governors" is about "solar schools".
+            let subject = outline.title.components(separatedBy: ": ").first ?? outline.title
+            let about = "Here is what \(outline.audience) need to know about \(subject.lowercasedFirst())"
             return titles.isEmpty ? about + "." : about + ", in \(Composer.count(titles.count)) parts: " + Composer.list(titles) + "."
         }
         if section.id == "next-steps" { return "For \(outline.audience), the sources point to practical steps." }

@@ -181,10 +181,12 @@ enum Editorial {
         let rerun = try ChainRun.run(campaign: other, artifacts: second)
         let fixed = try #require(rerun.outputs["seo"]?.object("optimized_content"))
         #expect((fixed["meta_description"] as? String ?? "").lowercased().contains("hydrogen"))
-        #expect((fixed["fixes"] as? [[String: Any]] ?? []).first?["check"] as? String == "primary_keyword_in_description")
+        let fixes = (fixed["fixes"] as? [[String: Any]] ?? []).compactMap { $0["check"] as? String }
+        #expect(fixes == ["primary_keyword_in_title", "primary_keyword_in_description"])
+        #expect((fixed["seo_title"] as? String ?? "").hasSuffix(": Hydrogen"))
         let failed = fixed["failed_checks"] as? [String] ?? []
         #expect(failed.contains("keyword_density:hydrogen") && failed.contains("primary_keyword_in_introduction"))
-        #expect(!failed.contains("primary_keyword_in_description"))
+        #expect(!failed.contains("primary_keyword_in_description") && !failed.contains("primary_keyword_in_title"))
         let summary = try expectSummaryAgrees(chain: rerun, folder: second)
         #expect(summary.contains("- [ ] seo_checks:") && summary.contains("keyword_density:hydrogen"))
         #expect(!summary.contains("all passed") && !summary.contains("Checks: all"))
