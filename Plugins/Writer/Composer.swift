@@ -4,7 +4,8 @@
 // of one source paragraph become one paragraph of the article, cited once at its end
 // (" [n]"), so every sentence keeps the sentences it leans on right before it. A body
 // section is titled after the source section most of its words come from (its subject),
-// not after the planner's keyword template; introduction, next steps and conclusion keep
+// or for sources without headings after its most characteristic key phrase, not after the
+// planner's keyword template; introduction, next steps and conclusion keep
 // the planner's headings. Composed sentences (the introduction's and conclusion's framing)
 // stand in paragraphs of their own without a citation, so later agents can tell them apart.
 import AgentPluginKit
@@ -125,12 +126,26 @@ struct Composer {
         }
     }
 
-    /// The heading of the source section most of `facts`' words come from, unless taken.
+    /// The heading of the source section most of `facts`' words come from, unless taken;
+    /// for sources without headings, the section's most characteristic key phrase.
     private func subject(of facts: [Fact], excluding taken: Set<String>) -> String? {
         var words: [String: Int] = [:]
         for fact in facts where !fact.topic.isEmpty { words[fact.topic, default: 0] += Text.wordCount(fact.text) }
-        return words.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .map(\.key).first { !taken.contains($0.lowercased()) }
+        if let heading = words.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key })
+            .map(\.key).first(where: { !taken.contains($0.lowercased()) })
+        {
+            return heading
+        }
+        let text = facts.map(\.text).joined(separator: " ")
+        guard !text.isEmpty else { return nil }
+        let others = material.bySection.values.map { $0.map(\.text).joined(separator: " ") }
+        let tfidf = TFIDF(documents: [text] + others)
+        // A phrase said twice is most likely what the section is about; else one of its opening.
+        let phrase = [2, 1].lazy.compactMap { count in
+            tfidf.keyPhrases(in: [text], limit: 5, minimumCount: count, preferOpening: true).map(\.term)
+                .first { !taken.contains($0) }
+        }.first
+        return phrase.map { $0.prefix(1).uppercased() + $0.dropFirst() }
     }
 
     /// Facts grouped into paragraphs: passages of one source paragraph, in order, stay

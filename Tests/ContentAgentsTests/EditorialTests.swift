@@ -116,6 +116,32 @@ enum Editorial {
         #expect(Set(body.compactMap { $0["heading"] as? String }).count == body.count)
     }
 
+    @Test func sourcesWithoutHeadingsStillGiveSectionsTitlesFromTheirContent() throws {
+        // The cycling sources with their section headings removed.
+        let folder = Fixtures.artifactsFolder()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var campaign = Fixtures.exampleCampaign("cycling-campaign.json")
+        campaign["sources"] = try (campaign["sources"] as? [String] ?? []).map { path -> String in
+            let text = try String(contentsOfFile: Fixtures.examples + "/" + path, encoding: .utf8)
+            let flat = text.components(separatedBy: "\n").filter { !$0.hasPrefix("## ") }.joined(separator: "\n")
+            let target = folder + "/" + (path as NSString).lastPathComponent
+            try flat.write(toFile: target, atomically: true, encoding: .utf8)
+            return target
+        }
+        let chain = try ChainRun.run(campaign: campaign, artifacts: nil)
+        let sections = chain.outputs["writer"]?.object("blog_content")?["sections"] as? [[String: Any]] ?? []
+        let body = sections.filter { ($0["id"] as? String ?? "").hasPrefix("section-") }
+        let markdown = chain.outputs["writer"]?.object("blog_content")?["markdown"] as? String ?? ""
+        for section in body {
+            let heading = section["heading"] as? String ?? ""
+            #expect(!Editorial.isTemplateHeading(heading), "generic heading \(heading)")
+            // A key phrase of the section's own text.
+            let text = Editorial.sections(markdown).first { $0.heading == heading }?.paragraphs.joined(separator: " ") ?? ""
+            #expect(text.lowercased().contains(heading.lowercased()), "\(heading) is not in its section")
+        }
+    }
+
     @Test(arguments: ["solar", "cycling"])
     func editedArticleDiffersFromTheDraftInTheWaysTheEditorReports(_ name: String) throws {
         let campaign = try #require(Fixtures.campaigns.first { $0.name == name }?.campaign)

@@ -3,7 +3,7 @@
 //
 // Implementation notes: the introduction takes the source paragraphs most relevant to the
 // campaign as a whole. Body sections take whole source sections ("topics": one heading of
-// one source), the best matching pair of section and topic first (relevance per square
+// one source, or one paragraph of a source without headings), the best matching pair of section and topic first (relevance per square
 // root of length) while the section is below its target, so a section holds one or two
 // subjects rather than a sentence from everywhere; a section well over its target drops
 // its least relevant passages. The conclusion takes the most central passages left.
@@ -74,7 +74,9 @@ public enum PassageAllocator {
         var topics: [[Int]] = []
         var topicOf: [String: Int] = [:]
         for p in passages.indices where !used.contains(p) {
-            let key = "\(passages[p].source)\u{1}\(passages[p].topic)"
+            // Without headings, each source paragraph is a subject of its own.
+            let topic = passages[p].topic.isEmpty ? "\u{2}\(passages[p].paragraph)" : passages[p].topic
+            let key = "\(passages[p].source)\u{1}\(topic)"
             if let t = topicOf[key] {
                 topics[t].append(p)
             } else {
