@@ -7,7 +7,10 @@
  * and UIDs derive from the slug, the kind and the date, so re-running a campaign replaces
  * its events in a calendar client instead of duplicating them. An asset counts as present
  * when a dependency listed it among its artifacts and, when there is an artifacts folder,
- * the file exists there.
+ * the file exists there. The checks also carry the SEO agent's own checks (one failed SEO
+ * check fails `seo_checks`) and every `worked_without` entry of the run (an agent that ran
+ * without a failed dependency fails `dependencies`), so the summary never reads "all
+ * passed" over a failure reported upstream.
  */
 #include "agent_plugin.h"
 #include "agent_date.h"
@@ -25,7 +28,7 @@
 typedef struct cm_check {
     char name[64];
     int passed;
-    char detail[320];
+    char detail[1024];
 } cm_check;
 
 typedef struct cm_state {
@@ -106,6 +109,75 @@ static void cm_social_description(agent_json_buffer *d, const agent_json_value *
         if (strcmp(kind, "social_reminder") == 0 && strcmp(platform, "linkedin") != 0) continue;
         agent_json_buffer_printf(d, "[%s]\n%s\n\n", platform, agent_json_string(agent_json_get(post, "text"), ""));
     }
+}
+
+/* The SEO agent's own checks as one check: passed only when every one of them passed, the
+ * failed ones named with their detail. Returns 0 when seo reported no checks. */
+static int cm_seo_checks(cm_state *st, const agent_json_value *seo)
+{
+    const agent_json_value *checks = agent_json_get(seo, "checks");
+    size_t total = agent_json_count(checks), passed = 0;
+    if (total == 0) return 0;
+    agent_json_buffer failed = {0};
+    for (size_t i = 0; i < total; i++) {
+        const agent_json_value *c = agent_json_at(checks, i);
+        if (agent_json_bool(agent_json_get(c, "passed"), 0)) {
+            passed++;
+            continue;
+        }
+        agent_json_buffer_printf(&failed, "%s%s (%s)", failed.length ? "; " : "", agent_json_string(agent_json_get(c, "check"), "?"),
+                                 agent_json_string(agent_json_get(c, "detail"), ""));
+    }
+    char detail[1024];
+    if (passed == total)
+        snprintf(detail, sizeof detail, "%zu of %zu SEO checks passed", passed, total);
+    else
+        snprintf(detail, sizeof detail, "%zu of %zu SEO checks passed; failed: %s", passed, total, failed.data ? failed.data : "");
+    agent_json_buffer_free(&failed);
+    cm_add_check(st, "seo_checks", passed == total, detail);
+    return 1;
+}
+
+/* Appends to `list` the "agent without dependency (error)" of every `worked_without` entry
+ * among the inputs and of every failed soft dependency of this agent; returns how many. The
+ * entries are also written to `w` as this agent's own `worked_without`. */
+static int cm_degradations(const cm_state *st, agent_json_buffer *list, agent_json_writer *w)
+{
+    int count = 0;
+    agent_json_key(w, "worked_without");
+    agent_json_begin_array(w);
+    for (size_t i = 0; i < agent_json_count(st->inputs); i++) {
+        const agent_json_value *dep = st->inputs->items[i];
+        const agent_json_value *error = agent_json_get(dep, "error");
+        if (error) {
+            const char *text = agent_json_string(error, "failed");
+            agent_json_buffer_printf(list, "%scampaign_manager worked without %s (%s)", count ? "; " : "", st->inputs->keys[i], text);
+            agent_json_begin_object(w);
+            agent_json_put_string(w, "agent", "campaign_manager");
+            agent_json_put_string(w, "dependency", st->inputs->keys[i]);
+            agent_json_put_string(w, "error", text);
+            agent_json_put_string(w, "effect", "scheduled and checked the campaign without its output");
+            agent_json_end_object(w);
+            count++;
+            continue;
+        }
+        const agent_json_value *entries = agent_json_get(dep, "worked_without");
+        for (size_t k = 0; k < agent_json_count(entries); k++) {
+            const agent_json_value *e = agent_json_at(entries, k);
+            const char *agent = agent_json_string(agent_json_get(e, "agent"), "?");
+            const char *without = agent_json_string(agent_json_get(e, "dependency"), "?");
+            /* The same entry reaches us through several dependencies: list it once. */
+            char needle[256];
+            snprintf(needle, sizeof needle, "%s worked without %s ", agent, without);
+            if (list->data && strstr(list->data, needle)) continue;
+            agent_json_buffer_printf(list, "%s%s worked without %s (%s)", count ? "; " : "", agent, without,
+                                     agent_json_string(agent_json_get(e, "error"), "failed"));
+            agent_json_copy_value(w, e);
+            count++;
+        }
+    }
+    agent_json_end_array(w);
+    return count;
 }
 
 static agent_status cm_error(agent_output *output, agent_json_value *input, const char *message)
@@ -265,6 +337,18 @@ static agent_status cm_run(void *state, const agent_host *host, const char *inpu
     }
     snprintf(detail, sizeof detail, "%zu events; %d with a missing asset", events, missing_assets);
     cm_add_check(&st, "scheduled_assets", missing_assets == 0, detail);
+    cm_seo_checks(&st, seo);
+    agent_json_buffer degraded = {0};
+    int degraded_count = cm_degradations(&st, &degraded, &w);
+    if (degraded_count == 0)
+        cm_add_check(&st, "dependencies", 1, "every agent had the outputs of all its dependencies");
+    else {
+        char text[1024];
+        snprintf(text, sizeof text, "%s", degraded.data ? degraded.data : "");
+        agent_json_utf8_trim(text);
+        cm_add_check(&st, "dependencies", 0, text);
+    }
+    agent_json_buffer_free(&degraded);
     int passed_count = 0;
     for (int i = 0; i < st.check_count; i++) passed_count += st.checks[i].passed;
     int all_passed = passed_count == st.check_count;
@@ -273,8 +357,12 @@ static agent_status cm_run(void *state, const agent_host *host, const char *inpu
     agent_json_buffer md = {0};
     agent_json_buffer_printf(&md, "# Campaign summary: %s\n\n", title);
     if (url) agent_json_buffer_printf(&md, "Article: %s  \n", url);
-    agent_json_buffer_printf(&md, "Calendar: calendar.ics (%zu events)  \nChecks: %s\n\n## Schedule\n\n", events,
-                             all_passed ? "all passed" : "some failed");
+    if (all_passed)
+        agent_json_buffer_printf(&md, "Calendar: calendar.ics (%zu events)  \nChecks: all %d passed\n\n## Schedule\n\n", events,
+                                 st.check_count);
+    else
+        agent_json_buffer_printf(&md, "Calendar: calendar.ics (%zu events)  \nChecks: %d of %d passed, %d failed\n\n## Schedule\n\n",
+                                 events, passed_count, st.check_count, st.check_count - passed_count);
     agent_json_buffer_puts(&md, "| Date | Channel | Item | Asset | Status |\n|---|---|---|---|---|\n");
     agent_json_buffer_puts(&md, table.data ? table.data : "");
     agent_json_buffer_puts(&md, "\n## Checks\n\n");

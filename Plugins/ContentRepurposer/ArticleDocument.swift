@@ -26,6 +26,7 @@ struct ArticleDocument {
         var sources: [String] = []
         var current: ArticleSection? = nil
         var inSources = false
+        let cites = markdown.contains("\n## Sources\n")
         for line in Text.stripFrontMatter(markdown).components(separatedBy: "\n") {
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.hasPrefix("## ") {
@@ -38,6 +39,8 @@ struct ArticleDocument {
             } else if inSources {
                 sources.append(t)
             } else if current != nil {
+                // With a Sources list, an uncited paragraph is the writer's composed framing.
+                if cites && t.range(of: #"\[\d+(?:,\s*\d+)*\]$"#, options: .regularExpression) == nil { continue }
                 let prose = Text.stripInlineMarkdown(t.hasPrefix("- ") ? String(t.dropFirst(2)) : t)
                 current?.sentences += Text.sentences(prose).map { Text.removingCitations($0) }
             }
@@ -47,9 +50,9 @@ struct ArticleDocument {
         self.sources = sources
     }
 
-    /// Sentences worth quoting: not the composed framing sentences, of a readable length.
+    /// Sentences worth quoting: standing alone, of a readable length.
     private func quotable(_ sentences: [String]) -> [String] {
-        sentences.filter { !Text.isAnaphoric($0) && !$0.hasPrefix("For ") && (6...35).contains(Text.wordCount($0)) }
+        sentences.filter { !Text.opensWithReference($0) && (6...35).contains(Text.wordCount($0)) }
     }
 
     /// The article's most central sentences (TextRank), in article order, up to `maxWords`.

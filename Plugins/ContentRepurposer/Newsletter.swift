@@ -23,7 +23,7 @@ struct Newsletter {
         )
         rows.append("<tr><td style=\"\(font) font-size: 16px; line-height: 24px; color: #333333; padding: 8px 24px;\">\(e(summary))</td></tr>")
         for section in document.sections {
-            let quotable = section.sentences.filter { !Text.isAnaphoric($0) && !$0.hasPrefix("For ") }
+            let quotable = section.sentences.filter { !Text.opensWithReference($0) }
             guard !quotable.isEmpty else { continue }
             let teaser = quotable.prefix(2).joined(separator: " ")
             rows.append(

@@ -10,6 +10,8 @@ struct SourceDocument {
     var title: String
     var text: String
     var sentences: [String]
+    /// The document cut into passages (sentences kept with the ones they lean on).
+    var passages: [Passage]
 }
 
 /// The campaign's source documents, read and split into sentences.
@@ -37,7 +39,9 @@ struct Corpus {
             let text = Text.plainText(fromMarkdown: raw)
             let sentences = Text.sentences(text).filter { (6...60).contains(Text.wordCount($0)) }
             let title = Text.markdownTitle(raw) ?? (path as NSString).lastPathComponent
-            return SourceDocument(id: index + 1, path: path, title: title, text: text, sentences: sentences)
+            return SourceDocument(
+                id: index + 1, path: path, title: title, text: text, sentences: sentences,
+                passages: Passages.of(markdown: raw, source: index + 1))
         }
         if documents.allSatisfy({ $0.sentences.isEmpty }) {
             throw agentError("researcher: the sources \(paths.joined(separator: ", ")) contain no usable sentences")
@@ -48,6 +52,7 @@ struct Corpus {
 /// An outline section as the researcher sees it.
 struct ResearchSection {
     var id: String
+    var role: SectionRole
     var heading: String
     var keywords: [String]
     var targetWords: Int
@@ -61,8 +66,9 @@ struct ResearchSection {
         }
         return sections.enumerated().map { index, s in
             let heading = JSON.string(s["heading"]) ?? "Section \(index + 1)"
+            let id = JSON.string(s["id"]) ?? "section-\(index + 1)"
             return ResearchSection(
-                id: JSON.string(s["id"]) ?? "section-\(index + 1)", heading: heading,
+                id: id, role: SectionRole(sectionID: id), heading: heading,
                 keywords: JSON.strings(s["keywords"]), targetWords: max(JSON.int(s["target_words"]) ?? 150, 20))
         }
     }

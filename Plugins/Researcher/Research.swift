@@ -1,11 +1,13 @@
-// Research.swift — keywords, key phrases, sentence ranking and the facts per section.
+// Research.swift — keywords, key phrases, passage ranking and the passages per section.
 //
-// Implementation notes: every sentence of the corpus gets a TextRank centrality. A
-// sentence is relevant to a section when it contains the stem of one of the section's
-// keywords (weight 1 each) or of the section's related terms (0.15 each, at most 0.45): the corpus
-// keywords that most often share a sentence with the section's own keywords. Relevance times
-// (0.5 + normalised centrality) orders the candidates, and the round-robin allocator gives
-// each section its own facts up to its word target, so no fact is used twice.
+// Implementation notes: each source is cut into passages (sentences kept with the ones
+// they lean on, see ContentKit's Passage). Every passage gets a TextRank centrality. A
+// passage is relevant to a section when it contains the stem of one of the section's
+// keywords (weight 1 each) or of the section's related terms (0.15 each, at most 0.45):
+// the corpus keywords that most often share a sentence with the section's own keywords.
+// PassageAllocator then gives the introduction the passages that best introduce the
+// campaign, each body section whole source sections (one or two subjects, in source
+// order) and the conclusion the most central passages left, so no passage is used twice.
 import AgentPluginKit
 import ContentKit
 import Foundation
@@ -22,59 +24,63 @@ struct Research {
         let tfidf = TFIDF(documents: texts)
         let keywords = tfidf.keywords(limit: 20)
         let phrases = tfidf.keyPhrases(in: texts, limit: 12)
-        var facts: [(text: String, source: Int)] = []
-        for doc in corpus.documents {
-            for s in doc.sentences { facts.append((s, doc.id)) }
-        }
+        let passages = corpus.documents.flatMap(\.passages)
         try context.checkCancelled()
-        let rank = TextRank.scores(facts.map(\.text))
-        let maxRank = rank.max() ?? 1
-        let centrality = rank.map { maxRank > 0 ? $0 / maxRank : 0 }
-        context.progress(0.6, "sentences ranked")
-        let stems = facts.map { Stem.set($0.text) }
+        let centrality = Passages.centrality(passages)
+        context.progress(0.6, "passages ranked")
+        let sentenceStems = corpus.documents.flatMap(\.sentences).map { Stem.set($0) }
         let keywordStems = keywords.map { Stem.of($0.term) }
 
-        var scores: [[Double]] = []
+        var relevance: [[Double]] = []
         var related: [[String]] = []
         for section in sections {
             let own = Set(section.keywords.flatMap { Text.contentTokens($0) }.map(Stem.of))
-            let rel = relatedTerms(own: own, candidates: keywordStems, stems: stems)
+            let rel = relatedTerms(own: own, candidates: keywordStems, stems: sentenceStems)
             related.append(rel)
-            let relSet = Set(rel)
-            scores.append(
-                stems.indices.map { f in
-                    let hits = Double(stems[f].intersection(own).count)
-                        + min(0.15 * Double(stems[f].intersection(relSet).count), 0.45)
-                    return hits == 0 ? 0 : hits * (0.5 + centrality[f])
-                })
+            relevance.append(passages.map { Passages.relevance($0, own: own, related: Set(rel)) })
         }
-        let allocation = FactAllocator.allocate(
-            scores: scores, words: facts.map { Text.wordCount($0.text) }, targets: sections.map(\.targetWords))
+        let campaign = context.campaign
+        let campaignStems = Set(
+            (JSON.strings(campaign["keywords"]) + [JSON.string(campaign["title"]) ?? ""]).flatMap { Text.contentTokens($0) }
+                .map(Stem.of))
+        let campaignRelevance = passages.map { Passages.relevance($0, own: campaignStems) }
+        let allocation = PassageAllocator.allocate(
+            passages: passages, roles: sections.map(\.role), targets: sections.map(\.targetWords), relevance: relevance,
+            campaignRelevance: campaignRelevance, centrality: centrality)
 
-        func fact(_ f: Int, score: Double) -> [String: Any] {
-            ["text": facts[f].text, "source": facts[f].source, "score": round4(score)]
+        func fact(_ p: Int, score: Double) -> [String: Any] {
+            let passage = passages[p]
+            return [
+                "text": passage.text, "source": passage.source, "score": round4(score), "topic": passage.topic,
+                "position": passage.index, "paragraph": passage.paragraph, "sentences": passage.sentences.count,
+            ]
         }
         let sectionNotes: [[String: Any]] = sections.enumerated().map { s, section in
             [
                 "id": section.id, "heading": section.heading, "related_terms": related[s],
-                "facts": allocation[s].map { fact($0, score: scores[s][$0]) },
-                "words": allocation[s].reduce(0) { $0 + Text.wordCount(facts[$1].text) },
+                "facts": allocation[s].map { fact($0, score: relevance[s][$0] * (0.5 + centrality[$0])) },
+                "words": allocation[s].reduce(0) { $0 + passages[$1].words },
                 "target_words": section.targetWords,
             ]
         }
-        let top = TextRank.ranking(facts.map(\.text)).prefix(8).map { fact($0, score: centrality[$0]) }
+        let quotable = passages.indices.filter { !passages[$0].opensWithReference }
+        let top = quotable.sorted { centrality[$0] != centrality[$1] ? centrality[$0] > centrality[$1] : $0 < $1 }
+            .prefix(8).map { fact($0, score: centrality[$0]) }
         let allocated = allocation.reduce(0) { $0 + $1.count }
         let notes: [String: Any] = [
             "sources": corpus.documents.map { doc -> [String: Any] in
                 ["id": doc.id, "title": doc.title, "path": doc.path, "words": Text.wordCount(doc.text),
-                 "sentences": doc.sentences.count]
+                 "sentences": doc.sentences.count, "passages": doc.passages.count]
             },
             "keywords": keywords.map { ["term": $0.term, "score": round4($0.score), "count": $0.count] as [String: Any] },
             "key_phrases": phrases.map { ["phrase": $0.term, "count": $0.count, "score": round4($0.score)] as [String: Any] },
             "sections": sectionNotes,
             "top_facts": Array(top),
-            "coverage": ["sentences": facts.count, "allocated": allocated],
-            "method": "TF-IDF keywords, TextRank sentence centrality, keyword-stem relevance per section",
+            "coverage": [
+                "passages": passages.count, "allocated": allocated,
+                "opening_with_a_reference": passages.count - quotable.count,
+            ],
+            "method": "TF-IDF keywords, passages kept with their context, TextRank centrality, keyword-stem relevance per section, whole source sections per body section",
         ]
         let artifacts = try context.writeArtifact("research.md", markdown(notes: sectionNotes, keywords: keywords))
         context.progress(1, "research ready")
@@ -99,7 +105,8 @@ struct Research {
         for section in notes {
             lines += ["## \(section["heading"] as? String ?? "")", ""]
             for f in section["facts"] as? [[String: Any]] ?? [] {
-                lines.append("- \(f["text"] as? String ?? "") [\(f["source"] as? Int ?? 0)]")
+                let topic = f["topic"] as? String ?? ""
+                lines.append("- \(f["text"] as? String ?? "") [\(f["source"] as? Int ?? 0)\(topic.isEmpty ? "" : ", \(topic)")]")
             }
             lines.append("")
         }

@@ -1,6 +1,8 @@
 // SEOAgent.swift — the `seo` agent (Swift): keyword density, title (<= 60 characters),
 // meta description (<= 155), slug, heading structure, internal-link suggestions, and the
-// optimized article as Markdown and as a standalone XHTML page.
+// optimized article as Markdown and as a standalone XHTML page (stylesheet, cover image,
+// linked citations). A check it can fix (the primary keyword in the meta description) it
+// fixes; every check it reports failed stays failed in its output and in seo.json.
 import AgentPluginABI
 import AgentPluginKit
 import ContentKit
@@ -16,14 +18,20 @@ private let seoPlugin = AgentPlugin(
             "seo: no article among the inputs (expected inputs.editor.edited_content.markdown or inputs.writer.blog_content.markdown)"
         )
     }
-    let article = Article(markdown: markdown)
-    let title = outputs.title ?? article.h1 ?? JSON.string(context.campaign["title"]) ?? "Untitled"
+    let title = outputs.title ?? Article(markdown: markdown).h1 ?? JSON.string(context.campaign["title"]) ?? "Untitled"
+    // A heading outline it can repair, it repairs (and says so); the check then measures the result.
+    let (fixedMarkdown, headingFixes) = HeadingFixer.fix(markdown, title: title)
+    let article = Article(markdown: fixedMarkdown)
     var keywords = JSON.strings(context.campaign["keywords"]).map { $0.lowercased() }
     if keywords.isEmpty { keywords = Array(TFIDF(documents: [article.plain]).keywords(limit: 3).map(\.term)) }
     let optimizer = SEOOptimizer(
         article: article, title: title, keywords: keywords, campaign: context.campaign,
-        usedEditedVersion: outputs.edited != nil)
-    let result = optimizer.run()
+        usedEditedVersion: outputs.edited != nil,
+        cover: context.output("cover_image", preferring: ["image"]) as? [String: Any])
+    var result = optimizer.run()
+    if !headingFixes.isEmpty {
+        result.fields["fixes"] = JSON.objects(result.fields["fixes"]) + headingFixes.map { ["check": "heading_structure", "fix": $0] }
+    }
     var artifacts: [String] = []
     artifacts += try context.writeArtifact("article.md", result.markdown)
     artifacts += try context.writeArtifact("article.html", result.html)

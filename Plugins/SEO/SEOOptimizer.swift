@@ -13,6 +13,8 @@ struct SEOOptimizer {
     let keywords: [String]
     let campaign: [String: Any]
     let usedEditedVersion: Bool
+    /// The image agent's `cover_image`, when the run has one.
+    var cover: [String: Any]? = nil
 
     /// The optimized article and its report.
     struct Result {
@@ -22,8 +24,8 @@ struct SEOOptimizer {
     }
 
     func run() -> Result {
-        let seoTitle = makeTitle()
-        let description = makeDescription()
+        let (seoTitle, titleFix) = makeTitle()
+        let (description, descriptionFix) = makeDescription()
         let slug = Markup.slugify(JSON.string(campaign["slug"]) ?? title)
         let density = keywordDensity()
         let (headingReport, headingIssues) = headingStructure()
@@ -37,8 +39,12 @@ struct SEOOptimizer {
             "description_length", (50...SEOOptimizer.descriptionLimit).contains(description.count),
             "\(description.count) characters, expected 50 to \(SEOOptimizer.descriptionLimit)")
         let primary = keywords.first ?? ""
-        check("primary_keyword_in_title", contains(seoTitle, primary), "\"\(primary)\" in the title")
-        check("primary_keyword_in_description", contains(description, primary), "\"\(primary)\" in the meta description")
+        check(
+            "primary_keyword_in_title", contains(seoTitle, primary),
+            "\"\(primary)\" in the title" + (titleFix.map { " (\($0))" } ?? ""))
+        check(
+            "primary_keyword_in_description", contains(description, primary),
+            "\"\(primary)\" in the meta description" + (descriptionFix.map { " (\($0))" } ?? ""))
         let intro = article.paragraphs.first ?? ""
         check("primary_keyword_in_introduction", contains(intro, primary), "\"\(primary)\" in the first paragraph")
         check("heading_structure", headingIssues.isEmpty, headingIssues.isEmpty ? "one H1, no skipped levels" : headingIssues.joined(separator: "; "))
@@ -46,9 +52,10 @@ struct SEOOptimizer {
             let pct = d["density_percent"] as? Double ?? 0
             check("keyword_density:\(d["keyword"] as? String ?? "")", (0.5...3.0).contains(pct), "\(pct)% (0.5% to 3% recommended)")
         }
-        let words = Text.wordCount(article.plain)
+        let words = Text.articleWordCount(article.markdown)
         check("length", words >= 600, "\(words) words (600 or more recommended)")
         let passed = checks.filter { $0["passed"] as? Bool == true }.count
+        let failed = checks.filter { $0["passed"] as? Bool != true }.compactMap { $0["check"] as? String }
         let score = checks.isEmpty ? 0 : Int((100 * Double(passed) / Double(checks.count)).rounded())
 
         let markdown = frontMatter(seoTitle: seoTitle, description: description, slug: slug) + article.markdown
@@ -57,6 +64,9 @@ struct SEOOptimizer {
             "title": title, "seo_title": seoTitle, "meta_description": description, "slug": slug,
             "url": url(slug: slug), "keywords": keywords, "keyword_density": density,
             "headings": headingReport, "internal_links": links, "checks": checks, "score": score,
+            "checks_passed": passed, "checks_total": checks.count, "failed_checks": failed,
+            "fixes": (titleFix.map { [["check": "primary_keyword_in_title", "fix": $0]] } ?? [])
+                + (descriptionFix.map { [["check": "primary_keyword_in_description", "fix": $0]] } ?? []),
             "word_count": words, "source_version": usedEditedVersion ? "edited" : "draft",
         ]
         return Result(markdown: markdown, html: html, fields: fields)
@@ -64,37 +74,46 @@ struct SEOOptimizer {
 
     // MARK: - Title, description, slug
 
-    /// The page title: the article title, with the primary keyword appended when none of its
-    /// words appears in it,
-    /// shortened at a word boundary to 60 characters.
-    func makeTitle() -> String {
-        if let explicit = JSON.string(campaign["seo_title"]) { return shorten(explicit, SEOOptimizer.titleLimit) }
-        var t = title
-        let titleStems = Set(Text.tokens(t).map(Stem.of))
-        if let primary = keywords.first, !Text.tokens(primary).map(Stem.of).contains(where: titleStems.contains) {
-            let candidate = t.contains(":") ? "\(t) | \(primary.capitalizedFirst())" : "\(t): \(primary.capitalizedFirst())"
-            if candidate.count <= SEOOptimizer.titleLimit { t = candidate }
+    /// The page title and, when it had to be fixed, how: the article title, with the primary
+    /// keyword appended when the title does not hold it (the title shortened to make room),
+    /// at most 60 characters at a word boundary.
+    func makeTitle() -> (String, String?) {
+        if let explicit = JSON.string(campaign["seo_title"]) { return (shorten(explicit, SEOOptimizer.titleLimit), nil) }
+        guard let primary = keywords.first, !primary.isEmpty, !contains(title, primary) else {
+            return (shorten(title, SEOOptimizer.titleLimit), nil)
         }
-        return shorten(t, SEOOptimizer.titleLimit)
+        let suffix = (title.contains(":") ? " | " : ": ") + primary.capitalizedFirst()
+        let room = SEOOptimizer.titleLimit - suffix.count
+        guard room >= 10 else { return (shorten(title, SEOOptimizer.titleLimit), nil) }
+        return (shorten(title, room) + suffix, "the title did not hold it; appended \"\(primary.capitalizedFirst())\"")
     }
 
-    /// The meta description: the first sentences of the introduction that mention a keyword
-    /// (composed framing sentences skipped), up to 155 characters.
-    func makeDescription() -> String {
-        if let explicit = JSON.string(campaign["meta_description"]) { return Markup.truncate(explicit, to: SEOOptimizer.descriptionLimit) }
-        let sentences = article.paragraphs.flatMap { Text.sentences(Text.stripInlineMarkdown($0)) }
-            .map { Text.removingCitations($0) }
-            .filter { !$0.hasPrefix("This article") && Text.wordCount($0) >= 6 }
-        let preferred = sentences.filter { s in keywords.contains { contains(s, $0) } } + sentences
+    /// The meta description and, when it had to be fixed, how: the article's sentences
+    /// that mention the primary keyword first, then those with another keyword, then the
+    /// rest (the writer's composed framing left out), up to 155 characters. When none
+    /// mentions the primary keyword, the title (or the keyword) leads it, so the
+    /// `primary_keyword_in_description` check this agent measures holds.
+    func makeDescription() -> (String, String?) {
+        if let explicit = JSON.string(campaign["meta_description"]) {
+            return (Markup.truncate(explicit, to: SEOOptimizer.descriptionLimit), nil)
+        }
+        let sentences = Text.sourcedSentences(article.markdown).filter { Text.wordCount($0) >= 6 && !Text.opensWithReference($0) }
+        let primary = keywords.first ?? ""
+        let withPrimary = sentences.filter { contains($0, primary) }
+        let withOther = sentences.filter { s in !contains(s, primary) && keywords.contains { contains(s, $0) } }
+        let preferred = withPrimary + withOther + sentences
         var out = ""
         for s in preferred where !out.contains(s) {
             let candidate = out.isEmpty ? s : out + " " + s
-            if candidate.count > SEOOptimizer.descriptionLimit { break }
+            if candidate.count > SEOOptimizer.descriptionLimit { continue }
             out = candidate
         }
         if out.isEmpty, let first = preferred.first { out = Markup.truncate(first, to: SEOOptimizer.descriptionLimit) }
         if out.isEmpty { out = Markup.truncate("\(title).", to: SEOOptimizer.descriptionLimit) }
-        return out
+        guard !primary.isEmpty, !contains(out, primary) else { return (out, nil) }
+        let lead = contains(title, primary) ? title : primary.capitalizedFirst()
+        let fixed = Markup.truncate("\(lead): \(out.lowercasedFirstWord())", to: SEOOptimizer.descriptionLimit)
+        return (fixed, "no sentence of the article mentions it; led the description with \"\(lead)\"")
     }
 
     private func url(slug: String) -> String { AgentContext.blogURL(slug: slug, campaign: campaign) }
@@ -172,32 +191,12 @@ struct SEOOptimizer {
             + "keywords: [\(keywords.map(quoted).joined(separator: ", "))]\n---\n"
     }
 
-    /// A standalone XHTML page with title, meta description, canonical link and anchors.
+    /// The standalone XHTML page (see ArticlePage).
     private func page(seoTitle: String, description: String, slug: String) -> String {
-        var body = Markup.html(fromMarkdown: article.markdown)
-        for h in article.headings where h.level >= 2 {
-            let tag = "<h\(h.level)>\(Markup.inline(h.text))</h\(h.level)>"
-            body = body.replacingOccurrences(of: tag, with: "<h\(h.level) id=\"\(h.anchor)\">\(Markup.inline(h.text))</h\(h.level)>")
-        }
-        return """
-            <!DOCTYPE html>
-            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
-            <head>
-            <meta charset="utf-8"/>
-            <title>\(Markup.escapeXML(seoTitle))</title>
-            <meta name="description" content="\(Markup.escapeXML(description))"/>
-            <meta name="keywords" content="\(Markup.escapeXML(keywords.joined(separator: ", ")))"/>
-            <link rel="canonical" href="\(Markup.escapeXML(url(slug: slug)))"/>
-            <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            </head>
-            <body>
-            <article>
-            \(body)
-            </article>
-            </body>
-            </html>
-
-            """
+        ArticlePage(
+            article: article, seoTitle: seoTitle, description: description, keywords: keywords,
+            canonicalURL: url(slug: slug), cover: cover
+        ).html()
     }
 
     // MARK: - Helpers
@@ -227,4 +226,11 @@ struct SEOOptimizer {
 extension String {
     /// The string with its first character uppercased.
     func capitalizedFirst() -> String { prefix(1).uppercased() + dropFirst() }
+
+    /// The string with its first character lowercased unless its first word is an acronym
+    /// or a name ("UK", "I").
+    func lowercasedFirstWord() -> String {
+        guard let first, dropFirst().first?.isLowercase == true else { return self }
+        return first.lowercased() + dropFirst()
+    }
 }

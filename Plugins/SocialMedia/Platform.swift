@@ -16,7 +16,7 @@ struct Platform {
 
     static let x = Platform(name: "x", limit: 280, linkWeight: 23, maxHashtags: 2, links: true)
     static let linkedin = Platform(name: "linkedin", limit: 3000, linkWeight: nil, maxHashtags: 5, links: true)
-    static let facebook = Platform(name: "facebook", limit: 63206, linkWeight: nil, maxHashtags: 3, links: true)
+    static let facebook = Platform(name: "facebook", limit: 63206, linkWeight: nil, maxHashtags: 2, links: true)
     static let instagram = Platform(name: "instagram", limit: 2200, linkWeight: nil, maxHashtags: 10, links: false)
     static let mastodon = Platform(name: "mastodon", limit: 500, linkWeight: 23, maxHashtags: 4, links: true)
     static let threads = Platform(name: "threads", limit: 500, linkWeight: nil, maxHashtags: 1, links: true)

@@ -1,5 +1,6 @@
-// SocialMediaAgent.swift — the `social_media` agent (Swift): posts per platform within each
-// platform's limit, hashtags from the keywords, and an X thread of the article's key points.
+// SocialMediaAgent.swift — the `social_media` agent (Swift): a post written for each
+// platform (length, tone, link placement, hashtags) within its limit, hashtags from the
+// keywords, and an X thread of the article's key points.
 import AgentPluginABI
 import AgentPluginKit
 import ContentKit
@@ -25,8 +26,9 @@ private let socialPlugin = AgentPlugin(
     if keywords.isEmpty { keywords = JSON.strings(seo?["keywords"]) }
     let platforms = JSON.strings(context.campaign["platforms"]).map { $0.lowercased() }
     let writer = PostWriter(
-        title: title, summary: summary, url: url, keyPoints: KeyPoints.from(markdown: markdown, limit: 5),
-        hashtags: Hashtags.from(keywords), audience: JSON.string(context.campaign["audience"]))
+        title: title, summary: summary, url: url, keyPoints: KeyPoints.ranked(markdown: markdown, limit: 5),
+        hashtags: Hashtags.from(keywords), audience: JSON.string(context.campaign["audience"]),
+        primaryKeyword: keywords.first?.lowercased())
     let chosen = platforms.isEmpty ? Platform.defaults : try platforms.map { name in
         guard let platform = Platform.named(name) else {
             throw agentError(

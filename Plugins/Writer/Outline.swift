@@ -1,5 +1,6 @@
 // Outline.swift — the planner's outline as the writer reads it.
 import AgentPluginKit
+import ContentKit
 import Foundation
 
 /// One outline section.
@@ -9,6 +10,8 @@ struct OutlineSection {
     var purpose: String
     var keywords: [String]
     var targetWords: Int
+    /// What the section is for (introduction, body, conclusion), from its id.
+    var role: SectionRole { SectionRole(sectionID: id) }
 }
 
 /// The planner's outline plus the campaign fields the writer needs.

@@ -25,7 +25,13 @@ private let writerPlugin = AgentPlugin(
         material = try Material.direct(context: context, outline: outline)
     }
     context.progress(0.4, "material ready")
-    return try Composer(context: context, outline: outline, material: material, notes: notes).run()
+    var output = try Composer(context: context, outline: outline, material: material, notes: notes).run()
+    if context.dependency("researcher") == nil {
+        let effect = "composed from the readable sources by keyword match, without the researcher's ranked passages"
+            + (material.unreadable.isEmpty ? "" : "; skipped unreadable sources \(material.unreadable.joined(separator: ", "))")
+        output["worked_without"] = [context.workedWithout("researcher", effect: effect)]
+    }
+    return output
 }
 
 private let writerLitePlugin = AgentPlugin(

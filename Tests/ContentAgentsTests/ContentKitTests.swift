@@ -62,12 +62,7 @@ import FoundationXML
         #expect(abs(TextRank.scores(sentences).reduce(0, +) - 1) < 1e-6)
     }
 
-    @Test func allocatorGivesEachSectionItsOwnFacts() {
-        let scores: [[Double]] = [[1, 1, 0, 0.5], [1, 0, 1, 0]]
-        let result = FactAllocator.allocate(scores: scores, words: [10, 10, 10, 10], targets: [20, 20])
-        // Round 1: section 0 takes fact 0 (tie with 1, earlier wins), section 1 takes fact 2.
-        // Round 2: section 0 takes fact 1 and is full; section 1 has no relevant fact left.
-        #expect(result == [[0, 1], [2]])
+    @Test func stemsMatchInflections() {
         #expect(Stem.of("planning") == "plan" && Stem.of("schools") == "school" && Stem.of("studies") == "study")
         #expect(Stem.of("glass") == "glass" && Stem.of("costs") == "cost")
     }
@@ -82,5 +77,58 @@ import FoundationXML
         #expect(html.contains("<p>A <strong>b</strong> &amp; <em>c</em> <a href=\"https://e.org?a=1&amp;b=2\">d</a></p>"))
         let parser = XMLParser(data: Data(("<div>" + html + "</div>").utf8))
         #expect(parser.parse())
+    }
+
+    @Test func referencesThatDangleAreRecognised() {
+        for sentence in ["This is the output of the panels.", "During those weeks much is exported.", "It also helps.",
+                         "Most of this demand falls in the day.", "However, costs rise.", "The school then buys power."] {
+            #expect(Text.opensWithReference(sentence), "\(sentence)")
+        }
+        for sentence in ["This article looks at solar.", "Solar panels cut bills.", "Thistles grow on roofs.", "The roof is flat."] {
+            #expect(!Text.opensWithReference(sentence), "\(sentence)")
+        }
+        #expect(Text.leansOn(previous: "It starts with an energy review.", "The review sets the size."))
+        #expect(!Text.leansOn(previous: "It starts with an energy review.", "The roof must be checked."))
+        #expect(Text.leansOn(previous: "Planning can need consent.", "Larger systems also need permission."))
+    }
+
+    @Test func passagesKeepASentenceWithTheOneItLeansOn() {
+        let markdown = """
+            # Title
+
+            ## Holidays
+
+            The weakness is the summer holiday. During those weeks power is exported. Clubs use more power.
+
+            These clubs run all year.
+
+            ## Money
+
+            Schools pay less. Some pay nothing.
+            """
+        let passages = Passages.of(markdown: markdown, source: 2)
+        #expect(passages.map(\.sentences) == [
+            ["The weakness is the summer holiday.", "During those weeks power is exported."],
+            ["Clubs use more power.", "These clubs run all year."], ["Schools pay less."], ["Some pay nothing."],
+        ])
+        #expect(passages.map(\.topic) == ["Holidays", "Holidays", "Money", "Money"])
+        #expect(passages.allSatisfy { $0.source == 2 && !$0.opensWithReference })
+        #expect(Text.articleWordCount("# T\n\n## A\n\nOne two three. [1]\n\n## Sources\n\n1. Four five (x.md)\n") == 3)
+    }
+
+    @Test func allocatorGivesBodySectionsWholeSubjectsInSourceOrder() {
+        func passage(_ source: Int, _ topic: String, _ index: Int, _ text: String) -> Passage {
+            Passage(source: source, topic: topic, index: index, paragraph: index, sentences: [text], opensWithReference: false)
+        }
+        let passages = [
+            passage(1, "Cost", 0, "Panels cut the cost of power for schools."), passage(1, "Cost", 1, "Bills fall when panels generate."),
+            passage(1, "Roofs", 2, "Flat roofs suit panels well enough."), passage(2, "Roofs", 0, "Roof surveys come first in any project."),
+        ]
+        // Section 0 wants cost, section 1 roofs.
+        let relevance: [[Double]] = [[1, 1, 0, 0], [0, 0, 1, 0.5]]
+        let result = PassageAllocator.allocate(
+            passages: passages, roles: [.body, .body], targets: [40, 40], relevance: relevance,
+            campaignRelevance: [1, 1, 1, 1], centrality: [1, 1, 1, 1])
+        #expect(result == [[0, 1], [2, 3]])
     }
 }

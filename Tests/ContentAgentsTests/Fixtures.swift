@@ -25,6 +25,19 @@ enum Fixtures {
         "include_images": true,
     ] }
 
+    /// The campaign of the request `Examples/<file>`.
+    static func exampleCampaign(_ file: String) -> [String: Any] {
+        let url = URL(fileURLWithPath: examples + "/" + file)
+        let request = (try? JSONSerialization.jsonObject(with: Data(contentsOf: url))) as? [String: Any]
+        return request?["campaign"] as? [String: Any] ?? [:]
+    }
+
+    /// The demo campaign and a second one on another topic, from other sources
+    /// (Examples/cycling-campaign.json, Examples/sources-cycling/), so checks are not tuned to one input.
+    static var campaigns: [(name: String, campaign: [String: Any])] {
+        [("solar", exampleCampaign("blog-campaign.json")), ("cycling", exampleCampaign("cycling-campaign.json"))]
+    }
+
     /// A fresh, empty artifacts folder.
     static func artifactsFolder(_ name: String = #function) -> String {
         let path = NSTemporaryDirectory() + "content-agents-\(getpid())-\(name.filter { $0.isLetter })-\(UUID().uuidString)"

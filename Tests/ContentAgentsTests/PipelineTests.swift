@@ -27,7 +27,9 @@ import Testing
         let article = try String(contentsOfFile: folder + "/article.md", encoding: .utf8)
         let outline = chain.outputs["planner"]?.object("outline")?["sections"] as? [[String: Any]] ?? []
         #expect(outline.count >= 5)
-        for section in outline { #expect(article.contains("\n## \(section["heading"] as? String ?? "?")\n")) }
+        let written = chain.outputs["writer"]?.object("blog_content")?["sections"] as? [[String: Any]] ?? []
+        #expect(written.map { $0["id"] as? String } == outline.map { $0["id"] as? String })
+        for section in written { #expect(article.contains("\n## \(section["heading"] as? String ?? "?")\n")) }
         #expect(article.contains("## Sources\n\n1. How rooftop solar panels work (sources/solar-basics.md)"))
         let citations = article.matches(of: /\[(\d)\]/).map { Int($0.1) ?? 0 }
         #expect(Set(citations) == [1, 2, 3])

@@ -70,12 +70,19 @@ import Testing
         let output = try #require(result.object)
         let content = try #require(output["blog_content"] as? [String: Any])
         let markdown = try #require(content["markdown"] as? String)
-        for section in (plan["outline"] as? [String: Any])?["sections"] as? [[String: Any]] ?? [] {
-            #expect(markdown.contains("## \(section["heading"] as? String ?? "?")"))
-        }
+        let planned = (plan["outline"] as? [String: Any])?["sections"] as? [[String: Any]] ?? []
+        let written = content["sections"] as? [[String: Any]] ?? []
+        #expect(written.map { $0["id"] as? String } == planned.map { $0["id"] as? String })
+        for section in written { #expect(markdown.contains("\n## \(section["heading"] as? String ?? "?")\n")) }
         #expect(markdown.contains("[1]"))
         #expect(markdown.contains("## Sources"))
         #expect(((output["notes"] as? [String]) ?? []).contains { $0.contains("researcher timed out") })
+        // It says in its output that it worked without the researcher, and why.
+        let degraded = output["worked_without"] as? [[String: Any]] ?? []
+        #expect(degraded.count == 1)
+        #expect(degraded.first?["agent"] as? String == "writer" && degraded.first?["dependency"] as? String == "researcher")
+        #expect(degraded.first?["error"] as? String == "researcher timed out")
+        #expect((degraded.first?["effect"] as? String)?.contains("without the researcher") == true)
         #expect((content["source_words"] as? NSNumber)?.intValue ?? 0 > 200)
         #expect(try String(contentsOfFile: folder + "/draft.md", encoding: .utf8) == markdown)
     }

@@ -65,9 +65,25 @@ final class ElementCollector: NSObject, XMLParserDelegate {
             Fixtures.input(agent: "seo", inputs: ["editor": ["edited_content": ["title": "Title", "markdown": markdown]]], campaign: campaign))
         #expect(result.status == AGENT_STATUS_OK, "\(result.text)")
         let seo = try #require(result.object?.object("optimized_content"))
+        // A skipped level is a check seo can fix: it repairs the outline and says so.
+        let fixes = seo["fixes"] as? [[String: Any]] ?? []
+        #expect(fixes.contains { $0["fix"] as? String == "\"Deep heading\" skipped from H1 to H3; made it an H2" })
+        #expect((seo["markdown"] as? String ?? "").contains("\n## Deep heading\n"))
         let issues = seo.object("headings")?["issues"] as? [String] ?? []
-        #expect(issues.contains("\"Deep heading\" skips from H1 to H3"))
+        #expect(issues == ["fewer than two H2 sections"])
         let checks = seo["checks"] as? [[String: Any]] ?? []
+        #expect(checks.first { $0["check"] as? String == "heading_structure" }?["passed"] as? Bool == false)
+
+        // No H1 and two of them are repaired too, and then the check passes.
+        let untitled = "## One\n\nSolar power helps schools.\n\n# Two\n\nSolar panels help too.\n"
+        let repaired = try #require(
+            Agents.load("seo").run(
+                Fixtures.input(agent: "seo", inputs: ["editor": ["edited_content": ["title": "Solar", "markdown": untitled]]], campaign: campaign)
+            ).object?.object("optimized_content"))
+        #expect((repaired["markdown"] as? String ?? "").hasSuffix("# Solar\n\n## One\n\nSolar power helps schools.\n\n## Two\n\nSolar panels help too.\n"))
+        #expect((repaired["fixes"] as? [[String: Any]] ?? []).count == 2)
+        let structure = (repaired["checks"] as? [[String: Any]] ?? []).first { $0["check"] as? String == "heading_structure" }
+        #expect(structure?["passed"] as? Bool == true)
         let density = checks.first { $0["check"] as? String == "keyword_density:batteries" }
         #expect(density?["passed"] as? Bool == false)
         #expect((seo["score"] as? NSNumber)?.intValue ?? 100 < 100)
@@ -194,7 +210,7 @@ final class ElementCollector: NSObject, XMLParserDelegate {
         let summary = content["summary"] as? String ?? ""
         #expect((30...80).contains(summary.split(separator: " ").count))
         let slides = content["slides"] as? [[String: Any]] ?? []
-        let headings = (chain.outputs["planner"]?.object("outline")?["sections"] as? [[String: Any]] ?? []).compactMap { $0["heading"] as? String }
+        let headings = (chain.outputs["writer"]?.object("blog_content")?["sections"] as? [[String: Any]] ?? []).compactMap { $0["heading"] as? String }
         #expect(slides.first?["title"] as? String == "Solar power for schools")
         #expect(slides.last?["title"] as? String == "Sources")
         for heading in headings { #expect(slides.contains { $0["title"] as? String == heading }, "no slide for \(heading)") }

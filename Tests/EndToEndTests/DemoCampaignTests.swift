@@ -23,6 +23,37 @@ import Testing
         #expect(article.contains("[1]") && article.contains("[2]") && article.contains("[3]"), "it cites the sources")
         let calendar = try String(contentsOfFile: folder + "/calendar.ics", encoding: .utf8)
         #expect(calendar.contains("BEGIN:VEVENT") && calendar.contains("DTSTART"))
+        // The editor edited, the page is styled with its cover, and the summary's checks are all true.
+        let draft = try String(contentsOfFile: folder + "/draft.md", encoding: .utf8)
+        let edited = try String(contentsOfFile: folder + "/edited.md", encoding: .utf8)
+        #expect(draft != edited, "edited.md is the draft unchanged")
+        let html = try String(contentsOfFile: folder + "/article.html", encoding: .utf8)
+        #expect(html.contains("<style>") && html.contains("<img src=\"cover.svg\"") && html.contains("href=\"#ref-1\""))
+        let summary = try String(contentsOfFile: folder + "/campaign_summary.md", encoding: .utf8)
+        let seo = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/seo.json"))) as? [String: Any]
+        let failedSEO = seo?["failed_checks"] as? [String] ?? ["?"]
+        #expect(failedSEO.isEmpty == summary.contains("- [x] seo_checks:"), "\(failedSEO) vs \(summary)")
+        #expect(summary.contains("Checks: all") == !summary.contains("- [ ] "))
+        #expect(summary.contains("- [x] dependencies:"))
+    }
+
+    @Test func aMissingSourceIsAFailedCheckInTheDemosSummary() throws {
+        let out = try AgentHostProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let url = URL(fileURLWithPath: AgentHostProcess.repositoryRoot + "/Examples/blog-campaign.json")
+        var request = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        var campaign = try #require(request["campaign"] as? [String: Any])
+        campaign["sources"] = (campaign["sources"] as? [String] ?? []).map { path -> String in
+            let full = AgentHostProcess.repositoryRoot + "/Examples/" + path
+            return path.hasSuffix("funding-and-planning.md") ? AgentHostProcess.repositoryRoot + "/Examples/sources/missing.md" : full
+        }
+        request["campaign"] = campaign
+        try JSONSerialization.data(withJSONObject: request).write(to: URL(fileURLWithPath: out + "/request.json"))
+        let result = try AgentHostProcess.run(["run", out + "/request.json", "--out", out, "--id", "missing", "--no-store"])
+        #expect(result.stdout.contains("researcher"), "\(result.stdout)\(result.stderr)")
+        let summary = try String(contentsOfFile: out + "/missing/campaign_summary.md", encoding: .utf8)
+        #expect(summary.contains("- [ ] dependencies: writer worked without researcher"), "\(summary)")
+        #expect(!summary.contains("Checks: all"))
     }
 
     @Test func cFunctionAgentsRunInsideAWorkflowWithPluginAgents() throws {

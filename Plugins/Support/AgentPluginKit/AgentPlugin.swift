@@ -118,7 +118,9 @@ private let agentPluginKitRun: agent_run_fn = { state, host, json, length, outpu
     }
     do {
         let context = AgentContext(agent: name, input: input, host: host)
-        let result = try body(context)
+        var result = try body(context)
+        let degraded = context.degradations(adding: result)
+        if !degraded.isEmpty { result["worked_without"] = degraded }
         guard JSONSerialization.isValidJSONObject(result) else {
             setOutput(output, text: "\(name): produced an output that is not valid JSON")
             return AGENT_STATUS_ERROR

@@ -53,8 +53,13 @@ public struct TFIDF: Sendable {
     }
 
     /// The `limit` best two- and three-word phrases of adjacent content words occurring at
-    /// least twice, scored by count times the mean idf of their words.
-    public func keyPhrases(in texts: [String], limit: Int) -> [ScoredTerm] {
+    /// least `minimumCount` times, scored by count times the mean idf of their words, times
+    /// 1.5 for a phrase of the first sentence of `texts` when `preferOpening`.
+    public func keyPhrases(in texts: [String], limit: Int, minimumCount: Int = 2, preferOpening: Bool = false) -> [ScoredTerm] {
+        var opening = ""
+        if preferOpening, let first = texts.first.flatMap({ Text.sentences($0).first }) {
+            opening = " " + Text.tokens(first).joined(separator: " ") + " "
+        }
         var counts: [String: Int] = [:]
         for text in texts {
             for sentence in Text.sentences(text) {
@@ -68,11 +73,12 @@ public struct TFIDF: Sendable {
                 }
             }
         }
-        return counts.filter { $0.value >= 2 }
+        return counts.filter { $0.value >= minimumCount }
             .map { phrase, c in
                 let words = phrase.split(separator: " ").map(String.init)
                 let meanIDF = words.reduce(0) { $0 + idf($1) } / Double(words.count)
-                return ScoredTerm(term: phrase, score: Double(c) * meanIDF, count: c)
+                let bonus: Double = opening.contains(" " + phrase + " ") ? 1.5 : 1
+                return ScoredTerm(term: phrase, score: Double(c) * meanIDF * bonus, count: c)
             }
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.term < $1.term }
             .prefix(limit).map { $0 }

@@ -28,7 +28,8 @@ public enum Readability {
     /// Scores plain `text` (Markdown should be reduced with `Text.plainText` first).
     public static func score(_ text: String) -> ReadabilityScore {
         let sentences = Text.sentences(text)
-        let words = Text.words(text).filter { $0.first?.isLetter == true }
+        // The same words as every other count of the agents (Text.words), numbers included.
+        let words = Text.words(text)
         let syllables = words.reduce(0) { $0 + syllableCount($1) }
         let s = Double(max(sentences.count, 1))
         let w = Double(max(words.count, 1))
@@ -42,7 +43,7 @@ public enum Readability {
     /// plus known two-vowel splits ("ia", "io" in most words); at least one.
     public static func syllableCount(_ word: String) -> Int {
         let w = word.lowercased().filter { $0.isLetter }
-        if w.isEmpty { return 0 }
+        if w.isEmpty { return word.isEmpty ? 0 : 1 }  // a number ("1,000") counts as one
         if w.count <= 3 { return 1 }
         let vowels: Set<Character> = ["a", "e", "i", "o", "u", "y"]
         let chars = Array(w)

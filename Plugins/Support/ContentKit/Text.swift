@@ -203,13 +203,6 @@ public enum Text {
         return i + 1
     }
 
-    /// Whether `sentence` leans on the one before it ("This ...", "It ...", "These ..."), so
-    /// it reads badly when quoted alone.
-    public static func isAnaphoric(_ sentence: String) -> Bool {
-        let first = words(sentence).first?.lowercased() ?? ""
-        return ["this", "these", "that", "those", "it", "they", "such", "during", "then"].contains(first)
-    }
-
     /// `sentence` without trailing citation markers such as " [2]".
     public static func removingCitations(_ sentence: String) -> String {
         sentence.replacingOccurrences(of: #"\s*\[\d+(?:,\s*\d+)*\]"#, with: "", options: .regularExpression)
