@@ -17,6 +17,7 @@ extension AgentHost {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var log: LogOptions
         @Argument(help: "The workflow id.") var id: String
 
         func run() throws {
@@ -75,7 +76,8 @@ extension AgentHost {
                 print("resume requested: the host running \(id) goes on within a second")
             case .restarted(let handle):
                 try Run.follow(
-                    handle, json: json, statusCommand: self.store.statusCommand(id, recorded: true),
+                    handle, json: json, quiet: host.log.quiet,
+                    statusCommand: self.store.statusCommand(id, recorded: true),
                     artifacts: workflows.artifactsDirectory(for: id))
             }
         }
