@@ -1,10 +1,11 @@
 /// Durations as people read them, the same in every table, message and report.
 public enum DurationText {
-    /// `0 s`, `0.5 ms`, `40 ms`, `12.5 s`, `990 s`, `1.5 h`.
+    /// `0 s`, `0.5 ms`, `40 ms`, `12.5 s`, `16 min 30 s`, `1 h 30 min`.
     ///
     /// Below 50 µs is `0 s` (floating-point dust from sums of estimates); below 0.95 s whole
-    /// milliseconds (tenths below 1 ms); then tenths of a second, trailing `.0` dropped;
-    /// from an hour on, tenths of an hour.
+    /// milliseconds (tenths below 1 ms); below a minute tenths of a second, trailing `.0`
+    /// dropped; below an hour minutes and whole seconds (`16 min 30 s`, `4 min`); from an hour
+    /// on, hours and whole minutes (`1 h 30 min`, `2 h`).
     public static func describe(_ seconds: Double) -> String {
         let magnitude = abs(seconds)
         guard magnitude >= 0.000_05 else { return "0 s" }
@@ -13,8 +14,18 @@ public enum DurationText {
             let milliseconds = magnitude * 1000
             return sign + (milliseconds >= 1 ? "\(Int(milliseconds.rounded())) ms" : "\(tenths(milliseconds)) ms")
         }
-        if magnitude >= 3600 { return sign + "\(tenths(magnitude / 3600)) h" }
-        return sign + "\(tenths(magnitude)) s"
+        if (magnitude * 10).rounded() < 600 { return sign + "\(tenths(magnitude)) s" }
+        let wholeSeconds = Int(magnitude.rounded())
+        if wholeSeconds < 3600 {
+            return sign + pair(wholeSeconds / 60, "min", wholeSeconds % 60, "s")
+        }
+        let wholeMinutes = Int((magnitude / 60).rounded())
+        return sign + pair(wholeMinutes / 60, "h", wholeMinutes % 60, "min")
+    }
+
+    /// `3 min 5 s`, or `3 min` when the smaller unit is zero.
+    private static func pair(_ large: Int, _ largeUnit: String, _ small: Int, _ smallUnit: String) -> String {
+        small == 0 ? "\(large) \(largeUnit)" : "\(large) \(largeUnit) \(small) \(smallUnit)"
     }
 
     /// `value` to one decimal, without a trailing `.0`.

@@ -14,6 +14,7 @@ extension AgentHost {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var log: LogOptions
         @Argument(help: "The workflow id.") var id: String
         @Flag(help: "Print JSON instead of a table.") var json = false
 
@@ -31,6 +32,7 @@ extension AgentHost {
             discussion: "The file is self-contained (no scripts, styles or fonts fetched from the network).")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var log: LogOptions
         @Argument(help: "The workflow id.") var id: String
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var html: String
 

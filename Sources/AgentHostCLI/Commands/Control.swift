@@ -18,6 +18,7 @@ extension AgentHost {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var log: LogOptions
         @Argument(help: "The workflow id.") var id: String
 
         func run() throws {
@@ -115,11 +116,12 @@ struct RecordedRunOptions: ParsableArguments {
         let runner: PluginAgentRunner
         let statusCommand: String?
         let json: Bool
+        let quiet: Bool
 
         /// Shows the run like `run` does; exit 1 unless it completed.
         func follow(_ handle: WorkflowHandle) throws {
             try AgentHost.Run.follow(
-                handle, json: json, statusCommand: statusCommand,
+                handle, json: json, quiet: quiet, statusCommand: statusCommand,
                 artifacts: workflows.artifactsDirectory(for: handle.workflowId))
         }
 
@@ -154,6 +156,6 @@ struct RecordedRunOptions: ParsableArguments {
             store: store, runner: runner, options: options, agentFolders: host.agentFolders(), logger: logger)
         return Session(
             workflows: workflows, catalog: discovery.catalog, runner: runner,
-            statusCommand: self.store.statusCommand(id, recorded: true), json: json)
+            statusCommand: self.store.statusCommand(id, recorded: true), json: json, quiet: host.log.quiet)
     }
 }

@@ -3,20 +3,30 @@ import Foundation
 import WorkflowExecution
 
 /// What `agenthost run` shows while a workflow runs, and the summary at the end.
+///
+/// Implementation notes: the live view redraws a small area at the bottom of the terminal at
+/// most ten times a second: a header, then one line per running agent. Every line is cut to
+/// the terminal's width (re-read on SIGWINCH) so that none wraps, and the area is at most the
+/// terminal's height less one, so it never scrolls; the cursor goes back up by exactly the
+/// rows it drew. An agent that finishes is printed once above the area as a compact line and
+/// stays in the scrollback (as Ninja and Docker buildx do).
 final class RunView: @unchecked Sendable {
-    enum Mode { case live, plain, json }
+    enum Mode { case live, plain, json, quiet }
 
     private let mode: Mode
     private let handle: WorkflowHandle
+    private let style: TerminalStyle
     private let lock = NSLock()
-    private var drawnLines = 0
     private var done = false
     private var subscription: EventSubscription?
     private let finishedDrawing = DispatchSemaphore(value: 0)
+    private var frame = LiveFrame()
+    private var resize: DispatchSourceSignal?
 
-    init(mode: Mode, handle: WorkflowHandle) {
+    init(mode: Mode, handle: WorkflowHandle, style: TerminalStyle) {
         self.mode = mode
         self.handle = handle
+        self.style = style
         switch mode {
         case .json:
             subscription = handle.subscribe { event in write(event.json.compactText + "\n") }
@@ -24,7 +34,14 @@ final class RunView: @unchecked Sendable {
             subscription = handle.subscribe { event in
                 if let line = RunView.plainLine(event) { write(line + "\n") }
             }
+        case .quiet:
+            break
         case .live:
+            resize = TerminalSize.onChange { [self] in
+                lock.lock()
+                frame.terminalResized = true
+                lock.unlock()
+            }
             let thread = Thread { [self] in drawLoop() }
             thread.name = "agenthost-live-view"
             thread.start()
@@ -37,86 +54,76 @@ final class RunView: @unchecked Sendable {
         done = true
         lock.unlock()
         if mode == .live { finishedDrawing.wait() }
+        resize?.cancel()
         subscription?.cancel()
         guard mode != .json else { return }
-        write(RunView.summary(status))
+        write(RunView.summary(status, style: style))
     }
 
-    // MARK: - Live view (redrawn at most 10 times a second)
+    // MARK: - Live view
 
     private func drawLoop() {
+        var tick = 0
         while true {
             lock.lock()
             let stop = done
+            let resized = frame.terminalResized
+            frame.terminalResized = false
             lock.unlock()
-            draw(handle.status())
+            let size = TerminalSize.current()
+            let status = handle.status()
+            let now = Date().timeIntervalSince1970
+            write(frame.render(status, now: now, tick: tick, size: size, resized: resized, style: style, final: stop))
             if stop { break }
+            tick += 1
             usleep(100_000)
         }
         finishedDrawing.signal()
     }
 
-    private func draw(_ status: WorkflowStatus) {
-        var lines: [String] = []
-        let total = status.order.count
-        let finished = status.count(.completed) + status.count(.failed) + status.count(.skipped)
-        let eta = status.etaSeconds.map { " · ETA \(RunView.seconds($0))" } ?? ""
-        lines.append(
-            "\(status.workflowId) · \(status.state.rawValue) · \(finished)/\(total) done · "
-                + "\(status.count(.running)) running · \(status.count(.failed)) failed · "
-                + "\(status.count(.skipped)) skipped\(eta)")
-        let now = Date().timeIntervalSince1970
-        for name in status.order {
-            guard let record = status.agents[name], record.state == .running else { continue }
-            let fraction = record.progress ?? 0
-            let filled = Int((fraction * 20).rounded())
-            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled)
-            let elapsed = record.startedAt.map { RunView.seconds(now - $0) } ?? ""
-            let attempt = record.attempts > 1 ? " (attempt \(record.attempts))" : ""
-            lines.append(
-                "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) [\(bar)] "
-                    + "\(String(format: "%3.0f", fraction * 100))%  \(elapsed)\(attempt)")
-        }
-        var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
-        text += lines.joined(separator: "\n") + "\n"
-        drawnLines = lines.count
-        write(text)
-    }
-
     // MARK: - Plain lines
 
-    static func plainLine(_ event: WorkflowEvent) -> String? {
+    /// One line for an event (time, type, agent, attempt, message); nil for progress unless asked.
+    static func plainLine(_ event: WorkflowEvent, includeProgress: Bool = false) -> String? {
         let time = Date(timeIntervalSince1970: event.timestamp)
         let stamp = timeFormatter.string(from: time)
         let agent = event.agent.map { " \($0)" } ?? ""
         let attempt = event.attempt.map { " #\($0)" } ?? ""
         switch event.type {
-        case .agentProgress: return nil
+        case .agentProgress:
+            guard includeProgress else { return nil }
+            let percent = event.progress.map { " \(Int(($0 * 100).rounded())) %" } ?? ""
+            let message = event.message.map { ": \(TerminalText.sanitized($0))" } ?? ""
+            return "\(stamp) \(event.type.rawValue)\(agent)\(attempt)\(percent)\(message)"
         case .agentCompleted:
             let duration = event.data?["duration_seconds"]?.doubleValue.map { " in \(seconds($0))" } ?? ""
             return "\(stamp) \(event.type.rawValue)\(agent)\(attempt)\(duration)"
         default:
-            let message = event.message.map { ": \($0)" } ?? ""
+            let message = event.message.map { ": \(TerminalText.sanitized($0))" } ?? ""
             return "\(stamp) \(event.type.rawValue)\(agent)\(attempt)\(message)"
         }
     }
 
-    static func summary(_ status: WorkflowStatus) -> String {
+    static func summary(_ status: WorkflowStatus, style: TerminalStyle = .plain) -> String {
         var table = TextTable("AGENT", "STATE", "ATTEMPTS", "DURATION", "NOTE")
         for name in status.order {
             guard let record = status.agents[name] else { continue }
             let duration = record.startedAt.flatMap { start in record.finishedAt.map { seconds($0 - start) } } ?? "-"
-            table.append([name, record.state.rawValue, "\(record.attempts)", duration, record.message ?? ""])
+            table.append([
+                name, record.state.rawValue, "\(record.attempts)", duration,
+                TerminalText.sanitized(record.message ?? ""),
+            ])
         }
         let elapsed = status.startedAt.flatMap { start in status.finishedAt.map { seconds($0 - start) } } ?? "-"
+        let outcome = style.paint(status.state.rawValue, style.color(for: status.state))
         return "\n" + table.render()
-            + "\nworkflow \(status.workflowId) \(status.state.rawValue) in \(elapsed)"
-            + (status.message.map { ": \($0)" } ?? "") + "\n"
+            + "\nworkflow \(status.workflowId) \(outcome) in \(elapsed)"
+            + (status.message.map { ": \(TerminalText.sanitized($0))" } ?? "") + "\n"
     }
 
     static func seconds(_ value: Double) -> String { DurationText.describe(value) }
 
-    private static let timeFormatter: DateFormatter = {
+    static let timeFormatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss.SSS"
         return formatter
@@ -126,5 +133,6 @@ final class RunView: @unchecked Sendable {
 /// Writes to the command's output (stdout, or its private copy after `CommandOutput.protect()`)
 /// without buffering surprises between threads.
 private func write(_ text: String) {
+    guard !text.isEmpty else { return }
     CommandOutput.write(text)
 }

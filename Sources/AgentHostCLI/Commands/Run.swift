@@ -16,7 +16,8 @@ extension AgentHost {
             discussion: """
                 REQUEST is a JSON file (see Examples/). In a terminal a live view shows each running \
                 agent; otherwise one line per event is printed; --json prints one JSON event per \
-                line. Ctrl-C cancels the workflow. The run is recorded in the store (--db, AGENTHOST_DB \
+                line; --quiet prints only the summary. Colours are used in a terminal unless NO_COLOR is \
+                set. Ctrl-C cancels the workflow. The run is recorded in the store (--db, AGENTHOST_DB \
                 or .agenthost/state.sqlite; --no-store to keep it in memory): `agenthost status ID` \
                 follows it from another terminal, `agenthost resume ID` finishes it if this process \
                 dies. Exit 0 when it completed, 1 when it failed or was cancelled, 2 when the request, \
@@ -63,16 +64,20 @@ extension AgentHost {
                 throw HostExit.failure(error)
             }
             try Self.follow(
-                handle, json: json, statusCommand: self.store.statusCommand(workflowId, recorded: store != nil),
+                handle, json: json, quiet: host.log.quiet,
+                statusCommand: self.store.statusCommand(workflowId, recorded: store != nil),
                 artifacts: workflows.artifactsDirectory(for: workflowId))
         }
 
         /// Shows `handle`'s run until it ends (live view, plain lines or JSON), then the summary;
         /// Ctrl-C cancels it. Throws exit 1 unless it completed.
         /// - Parameter statusCommand: the command that shows the workflow later (nil when not recorded).
-        static func follow(_ handle: WorkflowHandle, json: Bool, statusCommand: String?, artifacts: String) throws {
+        static func follow(
+            _ handle: WorkflowHandle, json: Bool, quiet: Bool, statusCommand: String?, artifacts: String
+        ) throws {
             let interrupt = cancelOnInterrupt(handle)
-            let view = RunView(mode: json ? .json : isatty(STDOUT_FILENO) == 1 ? .live : .plain, handle: handle)
+            let mode: RunView.Mode = json ? .json : quiet ? .quiet : isatty(STDOUT_FILENO) == 1 ? .live : .plain
+            let view = RunView(mode: mode, handle: handle, style: .forStandardOutput())
             let status = handle.wait()
             interrupt.cancel()
             view.finish(status)

@@ -16,6 +16,7 @@ extension AgentHost {
                 """)
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var log: LogOptions
         @Argument(help: "A workflow id; all workflows when omitted.") var id: String?
         @Flag(help: "Print JSON instead of a table.") var json = false
 
@@ -41,6 +42,7 @@ extension AgentHost {
             abstract: "List past workflows, newest first, with their duration and outcome.")
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var log: LogOptions
         @Option(help: "Show at most this many workflows.") var limit = 20
         @Flag(help: "Print JSON instead of a table.") var json = false
 

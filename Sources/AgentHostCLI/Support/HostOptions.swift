@@ -15,18 +15,13 @@ struct HostOptions: ParsableArguments {
         "A folder to search for plugin libraries (repeatable); AGENTHOST_PLUGIN_PATH adds more.", valueName: "dir"))
     var pluginFolders: [String] = []
 
-    @Flag(name: .shortAndLong, help: "Log debug detail to stderr.")
-    var verbose = false
+    @OptionGroup var log: LogOptions
 
     /// The process environment, read once.
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// A logger that writes to stderr (stdout is for command output and protocol frames).
-    func makeLogger(_ label: String = "agenthost") -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .debug : .warning
-        return logger
-    }
+    func makeLogger(_ label: String = "agenthost") -> Logger { log.makeLogger(label) }
 
     /// The manifest folders these options and the environment name, in search order.
     func manifestSearchFolders() -> [String] {

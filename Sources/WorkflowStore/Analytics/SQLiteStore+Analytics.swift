@@ -41,6 +41,20 @@ extension SQLiteStore {
         return RunReport.html(
             title: title ?? workflowId, status: status, runs: try runs(workflowId: workflowId),
             dependencies: try dependencies(workflowId: workflowId), plan: try plan(workflowId: workflowId),
-            analytics: analytics, generatedAt: now)
+            analytics: analytics, generatedAt: now, artifacts: try artifactFiles(workflowId: workflowId, status: status))
+    }
+
+    /// Each agent's artifact files (its output's `artifacts` names) as absolute paths inside
+    /// the workflow's artifacts folder (from its first event); names that climb out are left out.
+    func artifactFiles(workflowId: String, status: WorkflowStatus) throws(StoreError) -> [String: [String]] {
+        guard let folder = try events(workflowId: workflowId, limit: 1).first?.data?["artifacts_dir"]?.stringValue
+        else { return [:] }
+        var files: [String: [String]] = [:]
+        for agent in status.order where status.agents[agent]?.state == .completed {
+            let names = try output(workflowId: workflowId, agent: agent)?["artifacts"]?.arrayValue ?? []
+            let paths = names.compactMap(\.stringValue).filter { !$0.hasPrefix("/") && !$0.split(separator: "/").contains("..") }
+            if !paths.isEmpty { files[agent] = paths.map { folder + "/" + $0 } }
+        }
+        return files
     }
 }

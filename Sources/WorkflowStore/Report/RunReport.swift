@@ -1,4 +1,5 @@
 import AgentCatalog
+import Foundation
 import WorkflowEvents
 
 // Implementation notes
@@ -24,9 +25,10 @@ public enum RunReport {
     ///   - plan: the stored plan (only `strategy` is read).
     ///   - analytics: the run's analytics.
     ///   - generatedAt: when the report is made (seconds since 1970); ends bars still running.
+    ///   - artifacts: each agent's artifact files as absolute paths, linked from its row.
     public static func html(
         title: String, status: WorkflowStatus, runs: [AgentRun], dependencies: [String: [(agent: String, type: String)]],
-        plan: JSONValue, analytics: WorkflowAnalytics, generatedAt: Double
+        plan: JSONValue, analytics: WorkflowAnalytics, generatedAt: Double, artifacts: [String: [String]] = [:]
     ) -> String {
         var page = """
             <!DOCTYPE html>
@@ -45,7 +47,7 @@ public enum RunReport {
         page += "<h2>Dependency graph</h2>\n" + dag(status: status, dependencies: dependencies, analytics: analytics)
         page += "<h2>Timeline</h2>\n" + timeline(status: status, runs: runs, analytics: analytics, now: generatedAt)
         page += legend
-        page += "<h2>Agents</h2>\n" + table(analytics)
+        page += "<h2>Agents</h2>\n" + table(analytics, status: status, runs: runs, artifacts: artifacts)
         if !analytics.criticalPath.isEmpty {
             page += "<p><b>Critical path:</b> \(analytics.criticalPath.map(escape).joined(separator: " → "))</p>\n"
         }
@@ -207,12 +209,36 @@ public enum RunReport {
 
     // MARK: - Table and helpers
 
-    private static func table(_ analytics: WorkflowAnalytics) -> String {
-        var html = "<table><thead><tr><th>agent</th><th>state</th><th>attempts</th><th>estimate</th><th>actual</th><th>wait</th><th>critical</th></tr></thead><tbody>\n"
+    /// One row per agent with its figures, its attempts' errors written out (not only in
+    /// tooltips) and links to its artifact files.
+    private static func table(
+        _ analytics: WorkflowAnalytics, status: WorkflowStatus, runs: [AgentRun], artifacts: [String: [String]]
+    ) -> String {
+        var errors: [String: [String]] = [:]
+        for run in runs {
+            guard let error = run.error, run.status != .completed else { continue }
+            errors[run.agent, default: []].append("attempt \(run.attempt): \(error)")
+        }
+        var html = "<table><thead><tr><th>agent</th><th>state</th><th>attempts</th><th>estimate</th><th>actual</th><th>wait</th><th>critical</th><th>errors and artifacts</th></tr></thead><tbody>\n"
         for figures in analytics.agents.prefix(drawingLimit) {
-            html += "<tr><td>\(escape(figures.agent))</td><td class=\"state \(figures.state.rawValue)\">\(figures.state.rawValue)</td><td>\(figures.attempts)</td><td>\(WorkflowAnalytics.seconds(figures.estimatedSeconds))</td><td>\(WorkflowAnalytics.seconds(figures.actualSeconds))</td><td>\(WorkflowAnalytics.seconds(figures.waitSeconds))</td><td>\(figures.critical ? "●" : "")</td></tr>\n"
+            var notes = (errors[figures.agent] ?? []).map { "<div class=\"error\">\(escape($0))</div>" }
+            if notes.isEmpty, figures.state != .completed, let message = status.agents[figures.agent]?.message {
+                notes.append("<div class=\"error\">\(escape(message))</div>")
+            }
+            let links = (artifacts[figures.agent] ?? []).map { path in
+                "<a href=\"\(escape(fileURL(path)))\">\(escape((path as NSString).lastPathComponent))</a>"
+            }
+            if !links.isEmpty { notes.append("<div class=\"artifacts\">\(links.joined(separator: " · "))</div>") }
+            html += "<tr id=\"agent-\(escape(figures.agent))\"><td>\(escape(figures.agent))</td><td class=\"state \(figures.state.rawValue)\">\(figures.state.rawValue)</td><td>\(figures.attempts)</td><td>\(WorkflowAnalytics.seconds(figures.estimatedSeconds))</td><td>\(WorkflowAnalytics.seconds(figures.actualSeconds))</td><td>\(WorkflowAnalytics.seconds(figures.waitSeconds))</td><td>\(figures.critical ? "●" : "")</td><td>\(notes.joined())</td></tr>\n"
         }
         return html + "</tbody></table>\n"
+    }
+
+    /// A `file://` URL for an absolute path, with the characters a URL cannot hold escaped.
+    static func fileURL(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "#?")
+        return "file://" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path)
     }
 
     static func tickStep(_ span: Double) -> Double {
@@ -276,6 +302,7 @@ public enum RunReport {
         .swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 10px;vertical-align:-1px}
         .tick{stroke:#edf0f2}.axis{font-size:10px;fill:#5b6670;text-anchor:middle}
         .label{font-size:12px;text-anchor:end;fill:#1d2329}.label.critical{font-weight:700}
+        .error{color:#c62828;white-space:pre-wrap;max-width:60ch}.artifacts a{color:#1e6fd9}
         table{border-collapse:collapse}th,td{padding:3px 10px;border-bottom:1px solid #e3e7eb;text-align:left}
         td.state.completed,span.state.completed{color:#2e9d57}td.state.failed,span.state.failed{color:#c62828}
         span.state.interrupted{color:#d9822b}span.state.running{color:#1e6fd9}
