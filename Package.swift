@@ -147,6 +147,7 @@ let package = Package(
             name: "AgentHostCLI",
             dependencies: [
                 "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore", "HostProtocol",
+                "HostMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -195,5 +196,15 @@ let package = Package(
         ),
         .testTarget(
             name: "HostProtocolTests", dependencies: ["HostProtocol", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
+        // The Model Context Protocol on stdio: `agenthost mcp` (on the `serve` framing; docs/MCP.md).
+        .target(
+            name: "HostMCP",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "HostProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HostMCPTests", dependencies: ["HostMCP", "HostProtocol", "WorkflowExecution", "AgentCatalog", "AgentRuntime"]),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )

@@ -24,6 +24,7 @@ struct AgentHost: AsyncParsableCommand {
             Cancel.self,
             Resume.self,
             Serve.self,
+            MCP.self,
             Worker.self,
         ]
     )
