@@ -89,16 +89,7 @@ public final class MCPServer: Sendable {
     /// - Returns: the ids of the interrupted workflows.
     @discardableResult
     public func run() -> [String] {
-        let reader = LineReader(fileDescriptor: channel.input, maximumLineBytes: configuration.maximumLineBytes)
-        while let line = reader.next() {
-            switch line {
-            case .oversized(let length):
-                send(error: .lineTooLong(length: length, limit: configuration.maximumLineBytes), id: nil)
-            case .line(let bytes):
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                handle(IncomingMessage(line: bytes))
-            }
-        }
+        channel.readMessages(maximumLineBytes: configuration.maximumLineBytes, writer: writer) { handle($0) }
         let pending = session.withLock { state in Array(state.inFlight.values) }
         for request in pending { request.cancel() }
         let interrupted = backend.interruptAll()
@@ -232,17 +223,11 @@ public final class MCPServer: Sendable {
 
     // MARK: - Output
 
-    func send(result: JSONValue, id: RequestID) {
-        writer.send(JSONValue.object(["jsonrpc": "2.0", "id": id.json, "result": result]).compactText)
-    }
+    func send(result: JSONValue, id: RequestID) { writer.send(result: result, id: id) }
 
-    func send(error: ProtocolError, id: RequestID?) {
-        writer.send(JSONValue.object(["jsonrpc": "2.0", "id": id?.json ?? .null, "error": error.json]).compactText)
-    }
+    func send(error: ProtocolError, id: RequestID?) { writer.send(error: error, id: id) }
 
-    func notify(_ method: String, params: JSONValue) {
-        writer.send(JSONValue.object(["jsonrpc": "2.0", "method": .string(method), "params": params]).compactText)
-    }
+    func notify(_ method: String, params: JSONValue) { writer.notify(method, params: params) }
 
     /// Whether the session speaks a version with `structuredContent` in tool results.
     var structuredResults: Bool { protocolVersion.map(MCPVersion.hasStructuredContent) ?? true }

@@ -47,27 +47,25 @@ extension MCPServer {
         MCPTool(
             name: "workflow_status", title: "Workflow status",
             description: "The state of a workflow and of each of its agents (attempts, progress, messages).",
-            inputSchema: objectSchema(workflowIdArgument, required: ["workflow_id"]),
+            inputSchema: workflowIdSchema([:]),
             handler: { server, _, arguments in try server.statusTool(arguments) }),
         MCPTool(
             name: "workflow_result", title: "Workflow result",
             description: "The outputs of a workflow's agents (or of one agent) and links to the files they wrote.",
-            inputSchema: objectSchema(
-                workflowIdArgument.merging([
-                    "agent": ["type": "string", "description": "Only this agent's output."]
-                ]) { first, _ in first },
-                required: ["workflow_id"]),
+            inputSchema: workflowIdSchema(["agent": ["type": "string", "description": "Only this agent's output."]]),
             handler: { server, _, arguments in try server.resultTool(arguments) }),
         MCPTool(
             name: "cancel_workflow", title: "Cancel a workflow",
             description: "Cancels a running or paused workflow: running agents are told to stop, nothing new starts.",
-            inputSchema: objectSchema(
-                workflowIdArgument.merging([
-                    "reason": ["type": "string", "description": "Why, recorded with the cancellation."]
-                ]) { first, _ in first },
-                required: ["workflow_id"]),
+            inputSchema: workflowIdSchema(
+                ["reason": ["type": "string", "description": "Why, recorded with the cancellation."]]),
             handler: { server, _, arguments in try server.cancelTool(arguments) }),
     ]
+
+    /// The schema of a tool that takes `workflow_id` (required) and `extra` arguments.
+    static func workflowIdSchema(_ extra: JSONObject) -> JSONValue {
+        objectSchema(workflowIdArgument.merging(extra) { first, _ in first }, required: ["workflow_id"])
+    }
 
     /// `{"type": "object", "properties": ..., "required": ..., "additionalProperties": false}`.
     static func objectSchema(_ properties: JSONObject, required: [String] = []) -> JSONValue {
