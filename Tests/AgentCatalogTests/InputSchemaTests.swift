@@ -112,3 +112,20 @@ private func manifest(inputSchema: String, extra: String = "") -> (Manifest?, [M
         }
     }
 }
+
+@Suite struct ManifestIdentityTests {
+    @Test func identityIsNameVersionAndAStableHashOfTheCodeAndContract() {
+        let writer = Manifest(name: "writer", version: "1.2.0", library: "libWriter.so", capabilities: ["copywriting"])
+        #expect(writer.identity.hasPrefix("writer@1.2.0#"))
+        #expect(writer.identityHash.count == 12 && writer.identityHash.allSatisfy(\.isHexDigit))
+        // A fixed input gives a fixed hash in every process and build (FNV-1a, not Hasher).
+        #expect(Manifest(name: "a", version: "1", library: "libA.so").identityHash == Manifest(name: "b", version: "2", library: "libA.so").identityHash)
+        var other = writer
+        other.library = "libWriter2.so"
+        #expect(other.identityHash != writer.identityHash)
+        other = writer
+        other.description = "a new sentence"
+        other.estimateSeconds = 5
+        #expect(other.identity == writer.identity)
+    }
+}

@@ -67,7 +67,7 @@ import WorkflowExecution
         try writeVersion2Database(at: path, events: Array(events[0..<4]))
 
         let store = try SQLiteStore(path: path)
-        #expect(try store.schemaVersion() == 3)
+        #expect(try store.schemaVersion() == StoreSchema.version)
         #expect(try store.output(workflowId: "wf-1", agent: "research") == ["notes": "panels"])
         let before = try store.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM workflow_state_live WHERE workflow_id = 'wf-1'")

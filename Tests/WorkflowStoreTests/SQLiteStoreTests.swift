@@ -10,11 +10,11 @@ import WorkflowExecution
         let path = temporaryDatabasePath()
         do {
             let store = try SQLiteStore(path: path)
-            #expect(try store.schemaVersion() == 3)
+            #expect(try store.schemaVersion() == StoreSchema.version)
             try store.createWorkflow(id: "wf-1", request: sampleRequest, plan: samplePlan, requestFile: "req.json")
         }
         let reopened = try SQLiteStore(path: path)
-        #expect(try reopened.schemaVersion() == 3)
+        #expect(try reopened.schemaVersion() == StoreSchema.version)
         #expect(try reopened.workflows().map(\.id) == ["wf-1"])
         let tables = try reopened.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")

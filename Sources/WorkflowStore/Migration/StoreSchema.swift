@@ -10,7 +10,7 @@ import GRDB
 /// The store's schema: the numbered migrations, in order.
 enum StoreSchema {
     /// The highest schema number this build knows.
-    static let version = 3
+    static let version = 5
 
     /// The migrator with every migration of this build.
     static var migrator: DatabaseMigrator {
@@ -26,6 +26,11 @@ enum StoreSchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
             try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        // v4 is another change's number (see the lead's merge); v5 does not depend on it.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
     }
@@ -237,5 +242,16 @@ extension StoreSchema {
             LEFT JOIN workflow_events e ON e.workflow_id = b.workflow_id AND e.sequence = (
                 SELECT m.sequence FROM workflow_events m WHERE m.workflow_id = b.workflow_id
                 ORDER BY m.sequence DESC LIMIT 1);
+        """
+}
+
+extension StoreSchema {
+    /// v5: each attempt records the agent's identity (`agent_version`, and `agent_identity`:
+    /// name@version#hash of its code and contract, `Manifest.identity`), so learned estimates
+    /// belong to one agent rather than to every agent of that name. Rows from earlier builds
+    /// keep NULL there and count as history of any agent of their name.
+    static let v5 = """
+        ALTER TABLE agent_runs ADD COLUMN agent_version TEXT;
+        ALTER TABLE agent_runs ADD COLUMN agent_identity TEXT;
         """
 }
