@@ -12,13 +12,13 @@ import Testing
 
     @Test func tableShowsOrderTimingAndTotals() {
         let lines = PlanRenderer.table(plan).split(separator: "\n").map(String.init)
-        #expect(lines[0] == "#  agent         group  start  slack  estimate  critical  source")
-        #expect(lines.contains("1  planner           0    0 s    0 s     120 s         *  manifest"))
-        #expect(lines.contains("3  image             1  120 s  630 s     240 s            manifest"))
-        #expect(lines.contains("estimated duration: 990 s"))
-        #expect(lines.contains("critical path: planner -> researcher -> writer -> editor -> seo -> social_media = 990 s"))
-        #expect(lines.contains("total work: 1230 s in 7 agents, 6 groups"))
-        #expect(lines.contains("  - image has 630 s of slack"))
+        #expect(lines[0] == "#  agent         group   start        slack    estimate  critical  source")
+        #expect(lines.contains("1  planner           0     0 s          0 s       2 min         *  manifest"))
+        #expect(lines.contains("3  image             1   2 min  10 min 30 s       4 min            manifest"))
+        #expect(lines.contains("estimated duration: 16 min 30 s"))
+        #expect(lines.contains("critical path: planner -> researcher -> writer -> editor -> seo -> social_media = 16 min 30 s"))
+        #expect(lines.contains("total work: 20 min 30 s in 7 agents, 6 groups"))
+        #expect(lines.contains("  - image has 10 min 30 s of slack"))
     }
 
     @Test func dotHighlightsTheCriticalPathAndClustersGroups() {
@@ -27,7 +27,7 @@ import Testing
         #expect(dot.contains("subgraph cluster_1 {"))
         #expect(dot.contains(#""planner" -> "researcher" [color=red, penwidth=2];"#))
         #expect(dot.contains(#""planner" -> "image";"#))
-        #expect(dot.contains(#""image" [label="image\n240 s"];"#))
+        #expect(dot.contains(#""image" [label="image\n4 min"];"#))
     }
 
     @Test func mermaidHighlightsTheCriticalPath() {

@@ -45,7 +45,7 @@ import Testing
             #expect(plan.agent(named: name)?.slack == 0)
             #expect(plan.agent(named: name)?.isCritical == true)
         }
-        #expect(plan.recommendations.contains("image has 630 s of slack"))
+        #expect(plan.recommendations.contains("image has 10 min 30 s of slack"))
         #expect(plan.bottlenecks.first == Bottleneck(agent: "writer", seconds: 300, share: 300.0 / 990))
     }
 
@@ -61,11 +61,11 @@ import Testing
         #expect(plan.estimatedSeconds == 1230)
         // After editor, image (240 s remaining) outranks seo (210 s remaining).
         #expect(plan.order == ["planner", "researcher", "writer", "editor", "image", "seo", "social_media"])
-        #expect(plan.recommendations.contains("raising max_concurrency from 1 to 2 saves 240 s"))
+        #expect(plan.recommendations.contains("raising max_concurrency from 1 to 2 saves 4 min"))
     }
 
     @Test func sequentialSuggestsAdaptive() throws {
         let plan = try planner.plan(Fixtures.request(.sequential))
-        #expect(plan.recommendations.contains("the adaptive strategy would finish in 990 s instead of 1230 s"))
+        #expect(plan.recommendations.contains("the adaptive strategy would finish in 16 min 30 s instead of 20 min 30 s"))
     }
 }
