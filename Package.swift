@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore", "HostProtocol",
                 "WorkflowHosting",
+                "HostMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -222,5 +223,15 @@ let package = Package(
         .testTarget(
             name: "HostProtocolTests",
             dependencies: ["HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
+        // The Model Context Protocol on stdio: `agenthost mcp` (on the `serve` framing; docs/MCP.md).
+        .target(
+            name: "HostMCP",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowHosting", "HostProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HostMCPTests", dependencies: ["HostMCP", "HostProtocol", "WorkflowHosting", "WorkflowExecution", "AgentCatalog", "AgentRuntime"]),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )

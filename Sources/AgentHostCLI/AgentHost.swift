@@ -28,6 +28,7 @@ struct AgentHost: AsyncParsableCommand {
             Resume.self,
             Retry.self,
             Serve.self,
+            MCP.self,
             Worker.self,
         ]
     )

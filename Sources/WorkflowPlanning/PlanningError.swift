@@ -50,8 +50,29 @@ public struct PlanningError: Error, Sendable, CustomStringConvertible, Equatable
 
 extension PlanningError {
     /// A request member that is not part of the format.
-    static func unknownField(_ path: String) -> PlanningError {
-        PlanningError(.badRequest, "\(path) is not a known field", details: ["field": .string(path)])
+    static func unknownField(_ path: String, known: some Sequence<String> = [String]()) -> PlanningError {
+        let name = path.split(separator: ".").last.map(String.init) ?? path
+        var details: JSONObject = ["field": .string(path)]
+        if let suggestion = NameSuggestion.closest(to: name, among: known) { details["suggestion"] = .string(suggestion) }
+        return PlanningError(
+            .badRequest, "\(path) is not a known field\(NameSuggestion.didYouMean(name, among: known))",
+            details: .object(details))
+    }
+
+    /// Campaign fields that break the `input_schema` of the planned agents; the first names the field.
+    static func campaignSchema(_ violations: [SchemaViolation], agents: [String: [String]]) -> PlanningError {
+        let first = violations[0]
+        var text = first.description
+        if let readers = agents[first.path], !readers.isEmpty {
+            text += " (declared by \(readers.joined(separator: ", ")))"
+        }
+        if violations.count > 1 { text += "; and \(violations.count - 1) more" }
+        var details: JSONObject = [
+            "field": .string(first.path),
+            "violations": .array(violations.map { .object(["field": .string($0.path), "message": .string($0.description)]) }),
+        ]
+        if case .unknownField(let suggestion?) = first.kind { details["suggestion"] = .string(suggestion) }
+        return PlanningError(.badRequest, text, details: .object(details))
     }
 
     /// A request member of the wrong JSON type.
@@ -67,10 +88,13 @@ extension PlanningError {
     }
 
     /// An agent name nobody in the catalog carries.
-    static func unknownAgent(_ name: String, field: String) -> PlanningError {
-        PlanningError(
-            .unknownAgent, "\(field) names agent \(name), which is not in the catalog",
-            details: ["agent": .string(name), "field": .string(field)])
+    static func unknownAgent(_ name: String, field: String, known: some Sequence<String> = [String]()) -> PlanningError {
+        var details: JSONObject = ["agent": .string(name), "field": .string(field)]
+        if let suggestion = NameSuggestion.closest(to: name, among: known) { details["suggestion"] = .string(suggestion) }
+        return PlanningError(
+            .unknownAgent,
+            "\(field) names agent \(name), which is not in the catalog\(NameSuggestion.didYouMean(name, among: known))",
+            details: .object(details))
     }
 
     /// Goal entries no agent provides.

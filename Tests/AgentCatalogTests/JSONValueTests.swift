@@ -68,8 +68,8 @@ import Testing
 @Suite struct DurationTextTests {
     @Test(arguments: [
         (0.0, "0 s"), (1e-9, "0 s"), (0.0005, "0.5 ms"), (0.04, "40 ms"), (0.5, "500 ms"), (0.96, "1 s"),
-        (12.5, "12.5 s"), (59.9, "59.9 s"), (59.97, "1 min"), (240, "4 min"), (990, "16 min 30 s"),
-        (3599.6, "1 h"), (5400, "1 h 30 min"), (7200, "2 h"), (-2, "-2 s"), (-990, "-16 min 30 s"),
+        (12.5, "12.5 s"), (59.9, "59.9 s"), (59.97, "1 min"), (60, "1 min"), (65.4, "1 min 5 s"), (240, "4 min"),
+        (990, "16 min 30 s"), (3599.6, "1 h"), (5400, "1 h 30 min"), (7200, "2 h"), (-2, "-2 s"), (-990, "-16 min 30 s"),
     ])
     func readsAsPeopleWriteIt(seconds: Double, text: String) {
         #expect(DurationText.describe(seconds) == text)

@@ -90,7 +90,7 @@ import Testing
         #expect(manifest == nil)
         #expect(problems.count == 1)
         #expect(problems.first?.field == "retries")
-        #expect(problems.first?.message.hasPrefix("unknown field; expected one of: manifest_version, name") == true)
+        #expect(problems.first?.message.hasPrefix("unknown field; did you mean `max_retries`? Expected one of: manifest_version, name") == true)
     }
 
     @Test func rejectsASelfDependency() throws {

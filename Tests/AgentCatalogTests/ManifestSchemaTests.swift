@@ -53,7 +53,14 @@ import Testing
 /// A validator for the subset of JSON Schema 2020-12 the manifest schema uses. A keyword it
 /// does not know is an error, so the schema cannot silently grow beyond what is checked.
 enum SchemaValidator {
-    static let annotations: Set<String> = ["$schema", "$id", "title", "description", "default"]
+    static let annotations: Set<String> = ["$schema", "$id", "title", "description", "default", "$defs"]
+
+    /// The `$defs` of docs/agent-manifest.schema.json, which `"$ref": "#/$defs/NAME"` points into.
+    static let definitions: JSONObject = {
+        let url = URL(fileURLWithPath: "\(repositoryRoot)/docs/agent-manifest.schema.json")
+        let schema = (try? Data(contentsOf: url)).flatMap { try? JSONValue(parsing: Array($0)) }
+        return schema?["$defs"]?.objectValue ?? [:]
+    }()
 
     static func errors(_ value: JSONValue, against schema: JSONValue, at path: String = "$") -> [String] {
         if case .bool(let allowed) = schema { return allowed ? [] : ["\(path): not allowed"] }
@@ -95,6 +102,21 @@ enum SchemaValidator {
             case "oneOf":
                 let passing = (argument.arrayValue ?? []).filter { self.errors(value, against: $0, at: path).isEmpty }
                 if passing.count != 1 { errors.append("\(path): matches \(passing.count) of oneOf, expected exactly 1") }
+            case "allOf":
+                for subschema in argument.arrayValue ?? [] { errors += self.errors(value, against: subschema, at: path) }
+            case "$ref":
+                let name = argument.stringValue?.replacingOccurrences(of: "#/$defs/", with: "") ?? ""
+                if let target = definitions[name] {
+                    errors += self.errors(value, against: target, at: path)
+                } else {
+                    errors.append("\(path): unresolved $ref \(argument.compactText)")
+                }
+            case "const":
+                if !equal(argument, value) { errors.append("\(path): expected \(argument.compactText)") }
+            case "minItems":
+                if let elements = value.arrayValue, elements.count < Int(argument.integerValue!) {
+                    errors.append("\(path): fewer than \(argument.compactText) items")
+                }
             case "anyOf":
                 if !(argument.arrayValue ?? []).contains(where: { self.errors(value, against: $0, at: path).isEmpty }) {
                     errors.append("\(path): matches none of anyOf")

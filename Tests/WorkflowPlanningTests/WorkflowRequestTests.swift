@@ -45,7 +45,7 @@ import Testing
 
     @Test func unknownFieldsAreNamed() throws {
         #expect(try error(#"{"goal": {"agents": ["writer"], "foo": 1}}"#)?.message == "request.goal.foo is not a known field")
-        #expect(try error(#"{"stratgy": "adaptive"}"#)?.message == "request.stratgy is not a known field")
+        #expect(try error(#"{"stratgy": "adaptive"}"#)?.message == "request.stratgy is not a known field; did you mean `strategy`?")
     }
 
     @Test func wrongTypesNameFieldAndExpectedType() throws {

@@ -63,7 +63,7 @@ import WorkflowPlanning
         #expect(outline.actualSeconds == 5 && outline.attemptSeconds == 7 && outline.spanSeconds == 8)
         #expect(analytics.estimatedWorkSeconds == 40)
         #expect(analytics.actualWorkSeconds == 10 + 7 + 40 + 4)
-        #expect(analytics.recommendations.contains { $0.hasPrefix("The run took 62 s against an estimate of 40 s") })
+        #expect(analytics.recommendations.contains { $0.hasPrefix("The run took 1 min 2 s against an estimate of 40 s") })
         #expect(analytics.recommendations.contains { $0.hasPrefix("writer ran 40 s, 2.0x its estimate of 20 s") })
         #expect(analytics.recommendations.contains { $0.hasPrefix("outline needed 2 attempts (first error: rate limited)") })
         #expect(analytics.json["critical_path"] == ["research", "outline", "writer", "editor"])

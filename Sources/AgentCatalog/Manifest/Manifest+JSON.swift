@@ -33,6 +33,7 @@ extension Manifest {
         if kind == .agentV1 { object["entry"] = .string(entry) }  // the parser refuses `entry` on other kinds
         if let recovery { object["recovery"] = .string(recovery.rawValue) }
         if !config.isNull { object["config"] = config }
+        if let inputSchema { object["input_schema"] = inputSchema.json }
         if let cFunction {
             object["symbol"] = .string(cFunction.symbol)
             if let free = cFunction.free { object["free"] = .string(free) }

@@ -53,6 +53,8 @@ public struct Manifest: Sendable, Hashable {
     public var cFunction: CFunctionSignature?
     /// Where this manifest came from.
     public var source: ManifestSource
+    /// `input_schema`: the campaign fields the agent reads, checked before a plan is made.
+    public var inputSchema: InputSchema? = nil
 
     /// Creates a manifest; defaults mirror docs/MANIFEST.md.
     public init(

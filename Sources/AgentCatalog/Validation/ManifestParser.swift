@@ -9,6 +9,7 @@ public enum ManifestParser {
         "capabilities", "dependencies", "outputs", "estimate_seconds", "parallel_safe", "max_retries",
         "timeout_seconds", "resources", "alternatives", "isolation", "sha256", "recovery", "config",
         "symbol", "signature", "free",
+        "input_schema", "$schema",
     ]
 
     /// The fields every manifest must contain.
@@ -97,6 +98,7 @@ extension ManifestParser {
         }
         manifest.config = reader.object["config"] ?? .null
         manifest.cFunction = readCFunction(&reader, kind: manifest.kind)
+        manifest.inputSchema = readInputSchema(&reader)
         return manifest
     }
 

@@ -50,9 +50,11 @@ extension ManifestProblem {
     }
 
     static func unknownField(_ file: String, _ field: String, known: [String]) -> ManifestProblem {
-        ManifestProblem(
-            file: file, field: field,
-            message: "unknown field; expected one of: \(known.joined(separator: ", "))")
+        let lead =
+            NameSuggestion.closest(to: lastComponent(field), among: known).map {
+                "unknown field; did you mean `\($0)`? Expected one of: "
+            } ?? "unknown field; expected one of: "
+        return ManifestProblem(file: file, field: field, message: lead + known.joined(separator: ", "))
     }
 
     static func missingField(_ file: String, _ field: String, expected: String) -> ManifestProblem {
@@ -89,4 +91,9 @@ extension ManifestProblem {
     static func unreadable(_ path: String, errno code: Int32) -> ManifestProblem {
         ManifestProblem(file: path, message: "cannot read: \(systemErrorText(code))")
     }
+}
+
+/// The last member name of a JSON path: `signature.returns.typ` gives `typ`.
+private func lastComponent(_ path: String) -> String {
+    path.split(separator: ".").last.map(String.init) ?? path
 }

@@ -49,7 +49,8 @@ extension AgentHost.Agents {
             let discovery = host.discover()
             guard let manifest = discovery.catalog.agent(named: name) else {
                 let known = discovery.catalog.agents.map(\.name).joined(separator: ", ")
-                reportError("no agent named '\(name)'; known agents: \(known.isEmpty ? "none" : known)")
+                let suggestion = NameSuggestion.didYouMean(name, among: discovery.catalog.agents.map(\.name))
+                reportError("no agent named '\(name)'; known agents: \(known.isEmpty ? "none" : known)\(suggestion)")
                 throw HostExit.inputError
             }
             let runtime = host.makeRuntime(logger: host.makeLogger())
@@ -93,6 +94,7 @@ extension AgentHost.Agents {
                 throw HostExit.inputError
             }
             var problems = discovery.problems.map(\.description)
+            problems += ManifestDiscovery.cycleProblems(in: discovery.catalog).map(\.description)
             if load {
                 let runtime = host.makeRuntime(logger: host.makeLogger())
                 for manifest in discovery.catalog.agents {

@@ -43,7 +43,8 @@ extension AgentHost {
             guard let manifest = discovery.catalog.agent(named: agent) else {
                 warnAboutProblems(discovery)
                 let known = discovery.catalog.agents.map(\.name).joined(separator: ", ")
-                reportError("no agent named '\(agent)'; known agents: \(known.isEmpty ? "none" : known)")
+                let suggestion = NameSuggestion.didYouMean(agent, among: discovery.catalog.agents.map(\.name))
+                reportError("no agent named '\(agent)'; known agents: \(known.isEmpty ? "none" : known)\(suggestion)")
                 throw HostExit.inputError
             }
             let fields = try readInput()

@@ -5,52 +5,54 @@ import WorkflowPlanning
 
 /// The server's backend seen through the protocol: the same calls, with each `HostingError`
 /// answered as the protocol error of the same meaning.
-struct ProtocolBackend: Sendable {
-    let backend: any WorkflowBackend
+public struct ProtocolBackend: Sendable {
+    public let backend: any WorkflowBackend
 
-    func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
+    public init(_ backend: any WorkflowBackend) { self.backend = backend }
+
+    public func start(plan: ExecutionPlan, catalog: Catalog, baseDirectory: String?) throws(ProtocolError) -> String {
         try hosted { () throws(HostingError) in try backend.start(plan: plan, catalog: catalog, baseDirectory: baseDirectory) }
     }
 
-    func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus {
+    public func status(workflowId: String) throws(ProtocolError) -> WorkflowStatus {
         try hosted { () throws(HostingError) in try backend.status(workflowId: workflowId) }
     }
 
-    func plan(workflowId: String) throws(ProtocolError) -> ExecutionPlan {
+    public func plan(workflowId: String) throws(ProtocolError) -> ExecutionPlan {
         try hosted { () throws(HostingError) in try backend.plan(workflowId: workflowId) }
     }
 
-    func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
+    public func analytics(workflowId: String) throws(ProtocolError) -> JSONValue {
         try hosted { () throws(HostingError) in try backend.analytics(workflowId: workflowId) }
     }
 
-    func output(workflowId: String, agent: String) throws(ProtocolError) -> JSONValue? {
+    public func output(workflowId: String, agent: String) throws(ProtocolError) -> JSONValue? {
         try hosted { () throws(HostingError) in try backend.output(workflowId: workflowId, agent: agent) }
     }
 
-    func list(limit: Int) throws(ProtocolError) -> [WorkflowStatus] {
+    public func list(limit: Int) throws(ProtocolError) -> [WorkflowStatus] {
         try hosted { () throws(HostingError) in try backend.list(limit: limit) }
     }
 
-    func pause(workflowId: String) throws(ProtocolError) {
+    public func pause(workflowId: String) throws(ProtocolError) {
         try hosted { () throws(HostingError) in try backend.pause(workflowId: workflowId) }
     }
 
-    func resume(workflowId: String, catalog: Catalog) throws(ProtocolError) {
+    public func resume(workflowId: String, catalog: Catalog) throws(ProtocolError) {
         try hosted { () throws(HostingError) in try backend.resume(workflowId: workflowId, catalog: catalog) }
     }
 
-    func retry(workflowId: String, agents: [String], reason: String?, catalog: Catalog) throws(ProtocolError) -> [String] {
+    public func retry(workflowId: String, agents: [String], reason: String?, catalog: Catalog) throws(ProtocolError) -> [String] {
         try hosted { () throws(HostingError) in
             try backend.retry(workflowId: workflowId, agents: agents, reason: reason, catalog: catalog)
         }
     }
 
-    func cancel(workflowId: String, reason: String?) throws(ProtocolError) {
+    public func cancel(workflowId: String, reason: String?) throws(ProtocolError) {
         try hosted { () throws(HostingError) in try backend.cancel(workflowId: workflowId, reason: reason) }
     }
 
-    func subscribe(
+    public func subscribe(
         workflowId: String, from: Int64, handler: @escaping @Sendable (WorkflowEvent) -> Void
     ) throws(ProtocolError) -> any WorkflowEventSubscription {
         try hosted { () throws(HostingError) in try backend.subscribe(workflowId: workflowId, from: from, handler: handler) }
@@ -63,7 +65,7 @@ struct ProtocolBackend: Sendable {
 
 extension ProtocolServer {
     /// The backend, its errors rendered as protocol errors.
-    var workflows: ProtocolBackend { ProtocolBackend(backend: backend) }
+    var workflows: ProtocolBackend { ProtocolBackend(backend) }
 }
 
 extension ProtocolError {

@@ -107,16 +107,7 @@ public final class ProtocolServer: Sendable {
 
     /// Reads and answers requests until the end of input; blocks the calling thread.
     public func run() -> Exit {
-        let reader = LineReader(fileDescriptor: channel.input, maximumLineBytes: configuration.maximumLineBytes)
-        while let line = reader.next() {
-            switch line {
-            case .oversized(let length):
-                send(error: .lineTooLong(length: length, limit: configuration.maximumLineBytes), id: nil)
-            case .line(let bytes):
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                handle(IncomingMessage(line: bytes))
-            }
-        }
+        channel.readMessages(maximumLineBytes: configuration.maximumLineBytes, writer: writer) { handle($0) }
         return finishSession()
     }
 
@@ -206,20 +197,11 @@ public final class ProtocolServer: Sendable {
 
     // MARK: - Output
 
-    func send(result: JSONValue, id: RequestID) {
-        let frame: JSONValue = .object(["jsonrpc": "2.0", "id": id.json, "result": result])
-        writer.send(frame.compactText)
-    }
+    func send(result: JSONValue, id: RequestID) { writer.send(result: result, id: id) }
 
-    func send(error: ProtocolError, id: RequestID?) {
-        let frame: JSONValue = .object(["jsonrpc": "2.0", "id": id?.json ?? .null, "error": error.json])
-        writer.send(frame.compactText)
-    }
+    func send(error: ProtocolError, id: RequestID?) { writer.send(error: error, id: id) }
 
-    func notify(_ method: String, params: JSONValue) {
-        let frame: JSONValue = .object(["jsonrpc": "2.0", "method": .string(method), "params": params])
-        writer.send(frame.compactText)
-    }
+    func notify(_ method: String, params: JSONValue) { writer.notify(method, params: params) }
 
     // MARK: - End of session
 

@@ -161,7 +161,9 @@ final class WorkflowRun: @unchecked Sendable {
             let passed = state.overtaken(by: node)
             if !passed.isEmpty { appendPromotion(node, passed: passed) }
         }
-        log.append(.agentStarted, agent: manifest.name, attempt: attempt)
+        log.append(
+            .agentStarted, agent: manifest.name, attempt: attempt,
+            data: ["agent_version": .string(manifest.version), "agent_identity": .string(manifest.identity)])
         let timeout = manifest.timeoutSeconds
         let deadline = now + timeout
         if timeout.isFinite && timeout > 0 {

@@ -81,6 +81,7 @@ extension PlannedAgent {
         case .learned(let samples):
             estimateJSON["source"] = "learned"
             estimateJSON["samples"] = .integer(Int64(samples))
+            if let version = estimate.learnedFromVersion { estimateJSON["learned_from_version"] = .string(version) }
         }
         return [
             "name": .string(name),
@@ -117,7 +118,9 @@ extension PlannedAgent {
             },
             group: try reader.int("group"), start: try reader.double("start"),
             earliestStart: try reader.double("earliest_start"), slack: try reader.double("slack"),
-            estimate: Estimate(seconds: try estimate.double("seconds"), source: source),
+            estimate: Estimate(
+                seconds: try estimate.double("seconds"), source: source,
+                learnedFromVersion: estimate.members["learned_from_version"]?.stringValue),
             isCritical: try reader.bool("critical"), resources: try reader.counts("resources"),
             parallelSafe: try reader.bool("parallel_safe"), priority: try reader.double("priority"),
             isCompleted: try reader.bool("completed"))

@@ -6,6 +6,9 @@ public struct Estimate: Sendable, Equatable {
     public var seconds: Double
     /// Where `seconds` came from.
     public var source: Source
+    /// For a learned estimate: the other version of the agent whose runs it was learned from,
+    /// when this version has no history of its own (`plan` says so); nil otherwise.
+    public var learnedFromVersion: String?
 
     /// Where an estimate came from.
     public enum Source: Sendable, Equatable {
@@ -16,9 +19,10 @@ public struct Estimate: Sendable, Equatable {
     }
 
     /// Creates an estimate.
-    public init(seconds: Double, source: Source) {
+    public init(seconds: Double, source: Source, learnedFromVersion: String? = nil) {
         self.seconds = seconds
         self.source = source
+        self.learnedFromVersion = learnedFromVersion
     }
 }
 

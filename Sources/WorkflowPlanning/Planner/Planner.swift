@@ -21,9 +21,12 @@ public struct Planner: Sendable {
 
     /// Plans `request`.
     /// - Throws: `PlanningError`: unknown agent, unsatisfiable goal, missing dependency,
-    ///   cycle (naming the whole cycle), no template, resource limit, invalid estimate.
+    ///   cycle (naming the whole cycle), no template, resource limit, invalid estimate, a
+    ///   campaign that breaks a planned agent's `input_schema` (`checkCampaign`).
     public func plan(_ request: WorkflowRequest) throws(PlanningError) -> ExecutionPlan {
-        try replan(request, completed: [], excluded: [])
+        let plan = try replan(request, completed: [], excluded: [])
+        try checkCampaign(request, agents: plan.order)
+        return plan
     }
 
     /// For the executor's `replan` and `retry_alternative` recovery: the remaining plan for

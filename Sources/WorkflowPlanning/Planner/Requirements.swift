@@ -137,7 +137,7 @@ extension Planner {
             goalIndices.reserveCapacity(names.count)
             for (position, name) in names.enumerated() {
                 guard let index = catalog.index(of: name) else {
-                    throw .unknownAgent(name, field: "request.goal.agents[\(position)]")
+                    throw .unknownAgent(name, field: "request.goal.agents[\(position)]", known: catalog.agents.map(\.name))
                 }
                 if let chosen = resolver.usable(index) {
                     goalIndices.append(chosen)

@@ -16,7 +16,9 @@ public enum PlanRenderer {
             let source: String
             switch agent.estimate.source {
             case .manifest: source = "manifest"
-            case .learned(let samples): source = "learned, \(samples) run\(samples == 1 ? "" : "s")"
+            case .learned(let samples):
+                source = "learned, \(samples) run\(samples == 1 ? "" : "s")"
+                    + (agent.estimate.learnedFromVersion.map { " of version \($0)" } ?? "")
             }
             rows.append([
                 "\(position + 1)", agent.name, "\(agent.group)", seconds(agent.start), seconds(agent.slack), estimate,

@@ -104,15 +104,21 @@ extension WorkflowRequest {
         if let strategy = members["strategy"] {
             let name = try RequestReader.string(strategy, at: "request.strategy")
             guard let value = Strategy(rawValue: name) else {
-                throw .badValue("request.strategy", "is \(name); expected one of sequential, parallel, adaptive")
+                throw .badValue(
+                    "request.strategy",
+                    "is \(name); expected one of sequential, parallel, adaptive"
+                        + NameSuggestion.didYouMean(name, among: Strategy.allCases.map(\.rawValue)))
             }
             self.strategy = value
         }
         if let recovery = members["recovery"] {
             let name = try RequestReader.string(recovery, at: "request.recovery")
             guard let value = Manifest.RecoveryStrategy(rawValue: name) else {
+                let known = Manifest.RecoveryStrategy.allCases.map(\.rawValue)
                 throw .badValue(
-                    "request.recovery", "is \(name); expected one of skip, retry_alternative, replan, abort")
+                    "request.recovery",
+                    "is \(name); expected one of skip, retry_alternative, replan, abort"
+                        + NameSuggestion.didYouMean(name, among: known))
             }
             self.recovery = value
         }
@@ -171,7 +177,7 @@ enum RequestReader {
 
     static func rejectUnknown(_ members: JSONObject, allowed: Set<String>, at path: String) throws(PlanningError) {
         if let unknown = members.keys.first(where: { !allowed.contains($0) }) {
-            throw .unknownField("\(path).\(unknown)")
+            throw .unknownField("\(path).\(unknown)", known: allowed.sorted())
         }
     }
 

@@ -10,7 +10,7 @@ import GRDB
 /// The store's schema: the numbered migrations, in order.
 enum StoreSchema {
     /// The highest schema number this build knows.
-    static let version = 4
+    static let version = 5
 
     /// The migrator with every migration of this build.
     static var migrator: DatabaseMigrator {
@@ -30,6 +30,10 @@ enum StoreSchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4)
             try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         return migrator
     }
@@ -252,5 +256,14 @@ extension StoreSchema {
         ALTER TABLE workflows ADD COLUMN manifest_folders TEXT;
         ALTER TABLE workflows ADD COLUMN plugin_folders TEXT;
         ALTER TABLE workflows ADD COLUMN base_directory TEXT;
+        """
+
+    /// v5: each attempt records the agent's identity (`agent_version`, and `agent_identity`:
+    /// name@version#hash of its code and contract, `Manifest.identity`), so learned estimates
+    /// belong to one agent rather than to every agent of that name. Rows from earlier builds
+    /// keep NULL there and count as history of any agent of their name.
+    static let v5 = """
+        ALTER TABLE agent_runs ADD COLUMN agent_version TEXT;
+        ALTER TABLE agent_runs ADD COLUMN agent_identity TEXT;
         """
 }

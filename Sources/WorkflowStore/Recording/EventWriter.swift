@@ -42,15 +42,18 @@ struct EventWriter {
             guard let agent = event.agent else { return }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, worker_pid)
-                    VALUES (?, ?, ?, 'running', ?, ?)
+                    INSERT INTO agent_runs (workflow_id, agent, attempt, status, started_at, worker_pid,
+                        agent_version, agent_identity)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?)
                     ON CONFLICT (workflow_id, agent, attempt) DO UPDATE SET status = 'running',
                         started_at = excluded.started_at, finished_at = NULL, duration_seconds = NULL, error = NULL,
-                        worker_pid = excluded.worker_pid
+                        worker_pid = excluded.worker_pid, agent_version = excluded.agent_version,
+                        agent_identity = excluded.agent_identity
                     """
             ).run(
                 .text(workflowId), .text(agent), SQLValue(attempt), .real(time),
-                SQLValue(event.data?["worker_pid"]?.integerValue))
+                SQLValue(event.data?["worker_pid"]?.integerValue), SQLValue(event.data?["agent_version"]?.stringValue),
+                SQLValue(event.data?["agent_identity"]?.stringValue))
         case .agentCompleted:
             guard let agent = event.agent else { return }
             try complete(agent, attempt: attempt, event: event)
