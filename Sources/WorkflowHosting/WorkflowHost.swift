@@ -7,8 +7,8 @@ import WorkflowPlanning
 import WorkflowStore
 
 // Implementation notes: the one place where plans are run on the executor with the store
-// attached; `agenthost serve` (through ExecutorBackend) and `agenthost run|resume` both use
-// it. Workflows started or resumed here are "live": their handles answer status, events and
+// attached; `agenthost serve` (through ExecutorBackend) and `agenthost run|resume|retry` all
+// use it. Workflows started or resumed here are "live": their handles answer status, events and
 // control from memory. A control thread polls the store every `controlPollInterval` seconds
 // for `agenthost cancel|pause|resume` requests from other processes and applies them to the
 // live workflows they name.
@@ -146,9 +146,9 @@ public final class WorkflowHost: Sendable {
         workflowId: String, agents: [String] = [], reason: String? = nil, catalog: Catalog
     ) throws(HostingError) -> (handle: WorkflowHandle, agents: [String]) {
         let store = try requireStore(workflowId)
-        if liveWorkflow(workflowId).map({ !$0.handle.status().state.isFinished }) == true {
+        if let state = liveWorkflow(workflowId)?.handle.status().state, !state.isFinished {
             throw HostingError.invalidState(
-                workflowId: workflowId, state: "running", "only a failed or cancelled workflow can be retried")
+                workflowId: workflowId, state: state.rawValue, "only a failed or cancelled workflow can be retried")
         }
         let status = try stored(workflowId) { () throws(StoreError) in try store.status(workflowId: workflowId) }
         guard status.state == .failed || status.state == .cancelled else {
