@@ -59,11 +59,11 @@ final class RunView: @unchecked Sendable {
     private func draw(_ status: WorkflowStatus) {
         var lines: [String] = []
         let total = status.order.count
-        let finished = status.count(.completed) + status.count(.failed) + status.count(.skipped)
         let eta = status.etaSeconds.map { " · ETA \(RunView.seconds($0))" } ?? ""
+        let cancelled = status.count(.cancelled) > 0 ? " · \(status.count(.cancelled)) cancelled" : ""
         lines.append(
-            "\(status.workflowId) · \(status.state.rawValue) · \(finished)/\(total) done · "
-                + "\(status.count(.running)) running · \(status.count(.failed)) failed · "
+            "\(status.workflowId) · \(status.state.rawValue) · \(status.count(.completed))/\(total) completed · "
+                + "\(status.count(.running)) running · \(status.count(.failed)) failed\(cancelled) · "
                 + "\(status.count(.skipped)) skipped\(eta)")
         let now = Date().timeIntervalSince1970
         for name in status.order {
