@@ -7,8 +7,8 @@ import WorkflowPlanning
 import WorkflowStore
 
 // Implementation notes: the one place where plans are run on the executor with the store
-// attached; `agenthost serve` (through ExecutorBackend) and `agenthost run|resume` both use
-// it. Workflows started or resumed here are "live": their handles answer status, events and
+// attached; `agenthost serve` (through ExecutorBackend) and `agenthost run|resume|retry` all
+// use it. Workflows started or resumed here are "live": their handles answer status, events and
 // control from memory. A control thread polls the store every `controlPollInterval` seconds
 // for `agenthost cancel|pause|resume` requests from other processes and applies them to the
 // live workflows they name.
@@ -24,6 +24,8 @@ public final class WorkflowHost: Sendable {
         public var plan: ExecutionPlan
         /// The first sequence number this session's run emits (after a resume, earlier ones are in the store).
         public var firstSequence: Int64
+        /// The folder its agents write their files to.
+        public var artifactsDirectory: String
     }
 
     /// What `resume` did with a stored workflow.
@@ -97,12 +99,17 @@ public final class WorkflowHost: Sendable {
     /// gets a resume request.
     /// Before anything is changed, every agent that would run is checked: one without a
     /// manifest in `catalog` or whose library cannot be found refuses the resume.
-    /// - Parameter catalog: the agents to run with (built from the recorded manifest folders
-    ///   unless the caller was given others).
+    /// - Parameters:
+    ///   - catalog: the agents to run with (built from the recorded manifest folders unless the
+    ///     caller was given others).
+    ///   - artifactsRoot: where the agents' files go; nil for where the workflow's first run
+    ///     put them.
     /// - Throws: `HostingError.unknownWorkflow` (also without a store); `.invalidState` for a
     ///   completed, failed or cancelled workflow or one still running; `.agentUnavailable`
     ///   naming the agent and its missing manifest or library; `.storeError`.
-    public func resumeStored(workflowId: String, catalog: Catalog) throws(HostingError) -> ResumeOutcome {
+    public func resumeStored(
+        workflowId: String, catalog: Catalog, artifactsRoot: String? = nil
+    ) throws(HostingError) -> ResumeOutcome {
         let store = try requireStore(workflowId)
         let state = try stored(workflowId) { () throws(StoreError) in try store.status(workflowId: workflowId).state }
         switch state {
@@ -117,7 +124,8 @@ public final class WorkflowHost: Sendable {
             return .restarted(
                 launch(
                     plan: plan, workflowId: workflowId, catalog: catalog, resume: resume,
-                    baseDirectory: try recordedBaseDirectory(workflowId)))
+                    baseDirectory: try recordedBaseDirectory(workflowId),
+                    artifactsRoot: artifactsRoot ?? recordedArtifactsRoot(workflowId)))
         case .paused:
             try stored(workflowId) { () throws(StoreError) in try store.requestControl(workflowId: workflowId, .resume) }
             return .requested
@@ -138,17 +146,20 @@ public final class WorkflowHost: Sendable {
     ///   - agents: the agents to run again with their dependents; empty for every agent that
     ///     did not complete.
     ///   - reason: why, for the history; nil for "retry requested".
+    ///   - artifactsRoot: where the agents' files go; nil for where the workflow's first run
+    ///     put them.
     /// - Returns: the handle of the new attempt and the agents it runs again, in plan order.
     /// - Throws: `HostingError.unknownWorkflow`; `.unknownAgent` for a name not in the plan;
     ///   `.invalidState` unless the workflow is failed or cancelled, or when nothing is left to
     ///   run; `.agentUnavailable`; `.storeError`.
     public func retryStored(
-        workflowId: String, agents: [String] = [], reason: String? = nil, catalog: Catalog
+        workflowId: String, agents: [String] = [], reason: String? = nil, catalog: Catalog,
+        artifactsRoot: String? = nil
     ) throws(HostingError) -> (handle: WorkflowHandle, agents: [String]) {
         let store = try requireStore(workflowId)
-        if liveWorkflow(workflowId).map({ !$0.handle.status().state.isFinished }) == true {
+        if let state = liveWorkflow(workflowId)?.handle.status().state, !state.isFinished {
             throw HostingError.invalidState(
-                workflowId: workflowId, state: "running", "only a failed or cancelled workflow can be retried")
+                workflowId: workflowId, state: state.rawValue, "only a failed or cancelled workflow can be retried")
         }
         let status = try stored(workflowId) { () throws(StoreError) in try store.status(workflowId: workflowId) }
         guard status.state == .failed || status.state == .cancelled else {
@@ -182,7 +193,8 @@ public final class WorkflowHost: Sendable {
         }
         let handle = launch(
             plan: plan, workflowId: workflowId, catalog: catalog, resume: resume,
-            baseDirectory: try recordedBaseDirectory(workflowId))
+            baseDirectory: try recordedBaseDirectory(workflowId),
+            artifactsRoot: artifactsRoot ?? recordedArtifactsRoot(workflowId))
         return (handle, rerun)
     }
 
@@ -234,7 +246,7 @@ public final class WorkflowHost: Sendable {
 
     /// The folder the agents of `workflowId` write their files to.
     public func artifactsDirectory(for workflowId: String) -> String {
-        options.artifactsDirectory(for: workflowId)
+        liveWorkflow(workflowId)?.artifactsDirectory ?? options.artifactsDirectory(for: workflowId)
     }
 
     /// The workflow running in this process under `workflowId`, if any.
@@ -287,18 +299,33 @@ public final class WorkflowHost: Sendable {
         }
     }
 
+    /// The root the workflow's first run wrote its files under: its first `workflow.started`
+    /// names `<root>/<workflow id>` in `data.artifacts_dir`.
+    private func recordedArtifactsRoot(_ workflowId: String) -> String? {
+        guard let first = try? store?.events(workflowId: workflowId, limit: 1).first,
+            first.type == .workflowStarted, let folder = first.data?["artifacts_dir"]?.stringValue,
+            folder.hasSuffix("/" + workflowId)
+        else { return nil }
+        return String(folder.dropLast(workflowId.count + 1))
+    }
+
     private func launch(
-        plan: ExecutionPlan, workflowId: String, catalog: Catalog, resume: ResumeState?, baseDirectory: String?
+        plan: ExecutionPlan, workflowId: String, catalog: Catalog, resume: ResumeState?, baseDirectory: String?,
+        artifactsRoot: String? = nil
     ) -> WorkflowHandle {
         var options = self.options
         if let baseDirectory { options.baseDirectory = baseDirectory }
+        if let artifactsRoot { options.artifactsRoot = artifactsRoot }
         let executor = WorkflowExecutor(
             catalog: catalog, runner: runner, recorder: store,
             planner: Planner(catalog: catalog, estimates: estimates()),
             options: options, logger: logger)
         let handle = executor.start(plan: plan, workflowId: workflowId, resume: resume)
         let first = (resume?.lastSequence ?? 0) + 1
-        live.withLock { $0[workflowId] = Live(handle: handle, plan: plan, firstSequence: first) }
+        let live = Live(
+            handle: handle, plan: plan, firstSequence: first,
+            artifactsDirectory: options.artifactsDirectory(for: workflowId))
+        self.live.withLock { $0[workflowId] = live }
         return handle
     }
 

@@ -47,10 +47,13 @@ import WorkflowStore
 
         try "# Extra\n\nSolar panels on school roofs produce most power during school hours.\n"
             .write(toFile: folder + "/sources/extra.md", atomically: true, encoding: .utf8)
-        // From another folder and without --manifests: the recorded folders are used.
+        // From another folder, without --manifests or --out: what the run used is used.
         let retried = try AgentHostProcess.run(
-            ["retry", "retry-e2e", "--reason", "extra.md written", "--json"] + flags, in: folder)
+            ["retry", "retry-e2e", "--reason", "extra.md written", "--json", "--db", database], in: folder)
         #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
+        let article = folder + "/out/retry-e2e/article.md"
+        #expect(FileManager.default.fileExists(atPath: article), "the rest of the files join the run's folder")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/.agenthost/runs/retry-e2e"))
 
         let store = try SQLiteStore(path: database)
         let after = try store.status(workflowId: "retry-e2e")

@@ -131,6 +131,27 @@ import Testing
         _ = harness.finish()
     }
 
+    @Test func retryStartsANewAttemptOfACancelledWorkflowAndRefusesOtherStates() {
+        let harness = ServerHarness()
+        harness.initialize()
+        let id = result(harness.request("workflow/execute", ["request": ["goal": ["agents": ["writer"]]]]))[
+            "workflow_id"]!
+        let running = harness.request("workflow/retry", ["workflow_id": id])
+        #expect(errorCode(running) == 1007)
+        #expect(running["error"]?["data"]?["state"] == "running")
+        _ = harness.request("workflow/cancel", ["workflow_id": id])
+        let badAgents = harness.request("workflow/retry", ["workflow_id": id, "agents": "writer"])
+        #expect(errorCode(badAgents) == -32602)
+        #expect(badAgents["error"]?["data"]?["param"] == "agents")
+        let retried = result(harness.request("workflow/retry", ["workflow_id": id, "reason": "try again"]))
+        #expect(retried["agents"] == ["planner", "writer"])
+        #expect(retried["status"]?["state"] == "pending")
+        #expect(retried["status"]?["execution_info"]?["message"] == "try again")
+        #expect(errorCode(harness.request("workflow/retry", ["workflow_id": "wf-404"])) == 1001)
+        #expect(harness.backend.calls == ["cancel wf-1", "retry wf-1"])
+        _ = harness.finish()
+    }
+
     @Test func subscribeReplaysFromASequenceThenStreamsInOrder() {
         let harness = ServerHarness()
         harness.initialize()

@@ -38,7 +38,7 @@ import WorkflowPlanning
         let status = handle.wait()
         #expect(status.state == .cancelled)
         #expect(status.message == "user pressed ctrl-c")
-        #expect(status.agents["a"]?.state == .failed)
+        #expect(status.agents["a"]?.state == .cancelled)
         #expect(runner.runs(of: "b").isEmpty)
         #expect(handle.events().last?.type == .workflowCancelled)
     }

@@ -54,7 +54,8 @@ extension AgentHost {
             let session = try recorded.open(id, command: "resume")
             defer { session.close() }
             let outcome = try recorded.store.hosting { () throws(HostingError) in
-                try session.workflows.resumeStored(workflowId: id, catalog: session.catalog)
+                try session.workflows.resumeStored(
+                    workflowId: id, catalog: session.catalog, artifactsRoot: recorded.artifactsRoot)
             }
             switch outcome {
             case .requested:
@@ -92,7 +93,8 @@ extension AgentHost {
             defer { session.close() }
             let retry = try recorded.store.hosting { () throws(HostingError) in
                 try session.workflows.retryStored(
-                    workflowId: id, agents: agents, reason: reason, catalog: session.catalog)
+                    workflowId: id, agents: agents, reason: reason, catalog: session.catalog,
+                    artifactsRoot: recorded.artifactsRoot)
             }
             if !recorded.json { print("retrying \(id): \(retry.agents.joined(separator: ", ")) run again") }
             try session.follow(retry.handle)
@@ -105,8 +107,12 @@ struct RecordedRunOptions: ParsableArguments {
     @OptionGroup var host: HostOptions
     @OptionGroup var store: StoreOptions
     @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
-    @Option(help: ArgumentHelp("Folder for the agents' files (default .agenthost/runs).", valueName: "dir"))
-    var out: String = ".agenthost/runs"
+    @Option(help: ArgumentHelp(
+        "Folder for the agents' files (default: the folder the workflow's run used).", valueName: "dir"))
+    var out: String?
+
+    /// The `--out` folder, absolute; nil for the one the workflow's run used.
+    var artifactsRoot: String? { out.map(absolutePath) }
 
     /// What `resume` and `retry` run with: the store, the agents loaded from the folders the
     /// workflow was recorded with, and a host.
@@ -143,7 +149,7 @@ struct RecordedRunOptions: ParsableArguments {
         let discovery = host.discover()
         warnAboutProblems(discovery)
         let logger = host.makeLogger()
-        var options = ExecutorOptions(artifactsRoot: absolutePath(out))
+        var options = ExecutorOptions(artifactsRoot: artifactsRoot ?? absolutePath(".agenthost/runs"))
         if recorded?.baseDirectory == nil {
             // Recorded before schema v4: the request file's folder, as `run` used.
             let requestFile = try self.store.attempt { () throws(StoreError) in

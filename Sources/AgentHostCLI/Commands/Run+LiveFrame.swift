@@ -50,12 +50,14 @@ struct LiveFrame {
         _ status: WorkflowStatus, now: Double, tick: Int, maxLines: Int
     ) -> [(String, TerminalStyle.Color?)] {
         let total = status.order.count
-        let finished = status.order.reduce(0) { $0 + ((status.agents[$1]?.state.isFinal ?? false) ? 1 : 0) }
         let eta = Self.eta(status, now: now).map { " · ETA \(DurationText.describe($0))" } ?? ""
         let elapsed = status.startedAt.map { " · \(DurationText.describe(max(0, now - $0)))" } ?? ""
+        let cancelled = status.count(.cancelled) > 0 ? " · \(status.count(.cancelled)) cancelled" : ""
+        let skipped = status.count(.skipped) > 0 ? " · \(status.count(.skipped)) skipped" : ""
         var lines: [(String, TerminalStyle.Color?)] = [(
-            "\(status.workflowId) · \(status.state.rawValue) · \(finished)/\(total) done · "
-                + "\(status.count(.running)) running · \(status.count(.failed)) failed\(elapsed)\(eta)",
+            "\(status.workflowId) · \(status.state.rawValue) · \(status.count(.completed))/\(total) completed · "
+                + "\(status.count(.running)) running · \(status.count(.failed)) failed\(cancelled)\(skipped)"
+                + "\(elapsed)\(eta)",
             .bold
         )]
         let running = status.order.filter { status.agents[$0]?.state == .running }
