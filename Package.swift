@@ -111,6 +111,8 @@ let package = Package(
         .target(name: "AgentPluginABI", path: "Sources/AgentPluginABI"),
         // libffi (Debian's libffi-dev), for c-function agents.
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        // fork + PR_SET_PDEATHSIG + exec for command agents (symbols prefixed agent_command_).
+        .target(name: "CAgentCommand", path: "Sources/CAgentCommand"),
         // Manifests, templates and the knowledge base. Pure: no dlopen.
         .target(
             name: "AgentCatalog",
@@ -120,7 +122,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AgentCatalog", "AgentPluginABI", "CFFI",
+                "AgentCatalog", "AgentPluginABI", "CFFI", "CAgentCommand",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -58,6 +58,8 @@ public final class AgentRuntime: Sendable {
     private func loadUncached(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
         switch manifest.kind {
         case .agentV1: break
+        case .command:
+            return try loadCommand(manifest)
         case .cFunction:
             let function = try CFunctionAgent.load(manifest, resolver: resolver, logger: logger)
             return LoadedAgent(
@@ -72,6 +74,19 @@ public final class AgentRuntime: Sendable {
             metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
         return LoadedAgent(
             manifest: manifest, libraryPath: path, pluginVersion: plugin.version, backend: .agentV1(plugin),
+            logger: logger)
+    }
+
+    /// A command agent: its executable and working folder resolved and vetted; nothing starts
+    /// until its first call.
+    private func loadCommand(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
+        guard let spec = manifest.command else {
+            throw AgentRuntimeError(.unsupportedKind, agent: manifest.name, "a command manifest without `command`")
+        }
+        let agent = try CommandAgent(
+            manifest: manifest, spec: spec, resolver: CommandResolver(libraries: resolver), logger: logger)
+        return LoadedAgent(
+            manifest: manifest, libraryPath: agent.executable, pluginVersion: manifest.version, backend: .command(agent),
             logger: logger)
     }
 

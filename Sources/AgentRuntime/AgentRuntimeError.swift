@@ -37,6 +37,12 @@ public struct AgentRuntimeError: Error, Sendable, CustomStringConvertible {
         case invalidSignature
         /// A c-function's `symbol` or `free` is not exported by its library.
         case symbolMissing
+        /// A command agent's `command` or `working_directory` does not exist.
+        case commandNotFound
+        /// A command agent's `command` is not a file the host may execute.
+        case commandNotExecutable
+        /// A command agent wrote more than `max_output_bytes` on stdout.
+        case outputTooLarge
     }
 
     /// What went wrong.
