@@ -84,6 +84,9 @@ let benchmarks: [(Product, Target)] = [
         ]),
     benchmark("protocol-bench", directory: "ProtocolBench", dependencies: ["AgentCatalog"]),
     benchmark(
+        "command-bench", directory: "CommandBench",
+        dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
+    benchmark(
         "load-bench", directory: "LoadBench",
         dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
 ]
