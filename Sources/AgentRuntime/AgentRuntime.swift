@@ -28,7 +28,11 @@ public final class AgentRuntime: Sendable {
     /// - Throws: `.libraryNotFound` listing every folder searched, or `.pathEscapes` when the
     ///   path (after resolving symlinks) leaves the folder it was found in.
     public func resolveLibrary(for manifest: Manifest) throws(AgentRuntimeError) -> String {
-        try resolver.resolve(manifest)
+        if let spec = manifest.command {
+            // A command agent's "library" is its executable, resolved by the same rules.
+            return try CommandResolver(libraries: resolver).executable(for: manifest, spec: spec)
+        }
+        return try resolver.resolve(manifest)
     }
 
     /// The loaded agent for `manifest`, loading it on first use.

@@ -112,7 +112,7 @@ import Testing
         try FileManager.default.removeItem(atPath: folder + "/ghost.sh")
         let result = try AgentHostProcess.run(["agents", "validate", "--load", "--manifests", folder])
         #expect(result.status == 2)
-        #expect(result.stdout.contains("ghost.json: library: command 'ghost.sh' not found; searched: \(folder)"), "\(result.stdout)")
+        #expect(result.stdout.contains("ghost.json: command: command 'ghost.sh' not found; searched: \(folder)"), "\(result.stdout)")
     }
 
     @Test func validateLoadNamesACommandThatIsNotExecutable() throws {
@@ -120,6 +120,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = try AgentHostProcess.run(["agents", "validate", "--load", "--manifests", folder])
         #expect(result.status == 2)
+        #expect(result.stdout.contains("plain.json: command: command '"), "\(result.stdout)")
         #expect(result.stdout.contains("is not executable (mode 644); fix it with: chmod +x"), "\(result.stdout)")
         chmod(folder + "/plain.sh", 0o755)
         let fixed = try AgentHostProcess.run(["agents", "validate", "--load", "--manifests", folder])
