@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AgentCatalog
@@ -65,5 +66,25 @@ import Testing
     @Test func otherKindsStillRequireALibrary() {
         let (_, problems) = parse("", kind: "agent-v1")
         #expect(problems.contains { $0.hasPrefix("keywords.json: library: missing required field") }, "\(problems)")
+    }
+
+    @Test func theSchemaAgreesWithTheParserOnCommandManifests() throws {
+        let schemaBytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/docs/agent-manifest.schema.json")))
+        let schema = try JSONValue(parsing: schemaBytes)
+        let shipped = "\(repositoryRoot)/Examples/polyglot"
+        for name in ["keywords.json", "rust_digest.json"] {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(shipped)/\(name)")))
+            #expect(SchemaValidator.errors(try JSONValue(parsing: bytes), against: schema) == [], "\(name)")
+            #expect(ManifestParser.parseManifest(bytes, file: name, order: 0).problems == [], "\(name)")
+        }
+        // Neither `library` nor `command`: both refuse it.
+        let neither: JSONValue = ["manifest_version": 1, "name": "x", "version": "1", "capabilities": []]
+        #expect(!SchemaValidator.errors(neither, against: schema).isEmpty)
+        #expect(!ManifestParser.parseManifest(Array(neither.compactBytes), file: "x.json", order: 0).problems.isEmpty)
+        let escaping: JSONValue = [
+            "manifest_version": 1, "name": "x", "version": "1", "capabilities": [], "kind": "command",
+            "command": "../x.py",
+        ]
+        #expect(!SchemaValidator.errors(escaping, against: schema).isEmpty)
     }
 }

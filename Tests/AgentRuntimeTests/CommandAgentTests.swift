@@ -145,6 +145,31 @@ import Testing
         #expect(diesSoon(child), "the background child \(child) survived its program")
     }
 
+    @Test func anAgentThatIsNotParallelSafeNeverRunsTwiceAtOnce() throws {
+        // mkdir is atomic: a second call inside the first one's window fails with status 9.
+        let agent = try scriptAgent(
+            "single",
+            """
+            cat >/dev/null
+            mkdir "$0.busy" 2>/dev/null || exit 9
+            sleep 0.2
+            rmdir "$0.busy"
+            echo '{"single": true}'
+            """, parallelSafe: false)
+        let runtime = makeRuntime()
+        let results = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            results.append((try? call(agent, runtime: runtime))?.outcome)
+        }
+        #expect(results.values.count == 3)
+        for outcome in results.values {
+            guard case .succeeded = outcome else {
+                Issue.record("two calls overlapped: \(String(describing: outcome))")
+                continue
+            }
+        }
+    }
+
     // MARK: - Persistent
 
     @Test func aPersistentProgramServesManyCallsAndIsRestartedWhenItDies() throws {
@@ -263,6 +288,14 @@ import Testing
         }
         #expect(output["ok"] == true)
     }
+}
+
+/// Outcomes collected from several threads. `@unchecked Sendable`: guarded by `lock`.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcomes: [AgentCallOutcome?] = []
+    func append(_ outcome: AgentCallOutcome?) { lock.withLock { outcomes.append(outcome) } }
+    var values: [AgentCallOutcome?] { lock.withLock { outcomes } }
 }
 
 /// Whether `pid` is gone within a few seconds: a SIGKILL is delivered asynchronously, so a
