@@ -123,6 +123,13 @@ import Testing
         #expect(output["text"]?.stringValue?.utf8.count == 1 << 20)
     }
 
+    @Test func aProgramThatExitsWithoutReadingItsInputFailsTheCallNotTheHost() throws {
+        let agent = try scriptAgent("deaf", "echo 'not listening' >&2\nexit 2\n")
+        let text = String(repeating: "a", count: 4 << 20)
+        let failure = try #require(failureOf(try call(agent, input: #"{"text":"\#(text)"}"#)))
+        #expect(failure.message.contains("exited with status 2") && failure.message.contains("not listening"), "\(failure.message)")
+    }
+
     @Test func stoppingKillsTheProgramAndWhatItSpawned() throws {
         // The script starts a child in the background, tells the host its pid on stderr and
         // waits; the context stops the call as soon as it hears the pid.

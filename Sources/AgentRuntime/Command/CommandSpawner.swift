@@ -22,6 +22,10 @@ final class CommandSpawner: @unchecked Sendable {
     private var queue: [() -> Void] = []
 
     private init() {
+        // A program that exits without reading all its input must not kill the host with
+        // SIGPIPE when the host writes the rest: writes fail with EPIPE instead. (Children get
+        // the default disposition back before exec.)
+        signal(SIGPIPE, SIG_IGN)
         let thread = Thread { [self] in serve() }
         thread.name = "agenthost.command-spawner"
         thread.start()
