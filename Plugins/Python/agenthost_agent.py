@@ -53,7 +53,7 @@ class Host:
         self._stream.flush()
 
 
-def _call(handle, agent_input, host, answer_stream):
+def _call(handle, agent_input, host):
     """Runs handle with stdout pointed at stderr; returns its output object."""
     saved = sys.stdout
     sys.stdout = sys.stderr
@@ -69,7 +69,7 @@ def _call(handle, agent_input, host, answer_stream):
 def _oneshot(handle, host, answers):
     agent_input = json.load(sys.stdin)
     try:
-        output = _call(handle, agent_input, host, answers)
+        output = _call(handle, agent_input, host)
     except RetryableError as error:
         host.log(f"retryable: {error}", level="error")
         return EX_TEMPFAIL
@@ -86,7 +86,7 @@ def _persistent(handle, host, answers):
         if not line.strip():
             continue
         try:
-            answer = {"output": _call(handle, json.loads(line), host, answers)}
+            answer = {"output": _call(handle, json.loads(line), host)}
         except RetryableError as error:
             answer = {"error": str(error), "retryable": True}
         except Exception as error:

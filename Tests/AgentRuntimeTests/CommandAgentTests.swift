@@ -262,6 +262,43 @@ import Testing
         runtime.shutdownAll()
     }
 
+    @Test(arguments: [false, true])
+    func thePythonHelperTurnsRetryableErrorsAndPrintsIntoWhatTheHostExpects(persistent: Bool) throws {
+        let folder = try makeTemporaryFolder()
+        let script = """
+            #!/usr/bin/env python3
+            from agenthost_agent import RetryableError, serve
+
+            def handle(agent_input, host):
+                print("a stray print")
+                if agent_input.get("attempt") == 1:
+                    raise RetryableError("the model is busy")
+                return {"attempt": agent_input["attempt"]}
+
+            serve(handle)
+            """
+        try script.write(toFile: folder + "/busy.py", atomically: true, encoding: .utf8)
+        chmod(folder + "/busy.py", 0o755)
+        var manifest = try manifest("busy", library: "", in: folder, kind: .command)
+        manifest.command = CommandSpec(
+            command: "busy.py",
+            environment: ["PYTHONPATH": Self.repositoryRoot + "/Plugins/Python", "PYTHONDONTWRITEBYTECODE": "1"],
+            persistent: persistent)
+        let runtime = makeRuntime()
+        let context = RecordingContext()
+        let first = try #require(failureOf(try call(manifest, input: #"{"attempt": 1}"#, context: context, runtime: runtime)))
+        #expect(first.retryable, "\(first.message)")
+        #expect(first.message.contains(persistent ? "the model is busy" : "EX_TEMPFAIL"), "\(first.message)")
+        let second = try call(manifest, input: #"{"attempt": 2}"#, context: context, runtime: runtime)
+        guard case .succeeded(let output) = second.outcome else {
+            Issue.record("expected success, got \(second.outcome)")
+            return
+        }
+        #expect(output == ["attempt": 2], "a print inside the function never reaches the answer")
+        #expect(context.logs.contains { $0.1 == "a stray print" }, "\(context.logs)")
+        runtime.shutdownAll()
+    }
+
     // MARK: - Resolution
 
     @Test func aMissingCommandNamesEveryFolderSearched() throws {
