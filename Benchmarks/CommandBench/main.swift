@@ -33,9 +33,12 @@ let echoLoop = #"while IFS= read -r line; do printf '{"output":%s}\n' "$line"; d
 let python = repository + "/Plugins/Python/keywords_agent.py"
 let cases = [
     Case(label: "one-shot `cat` (spawn floor)", spec: CommandSpec(command: "cat"), calls: scale),
-    Case(label: "one-shot Python (agenthost_agent.py)", spec: CommandSpec(command: "python3", arguments: [python]), calls: max(10, scale / 10)),
     Case(
-        label: "persistent sh read loop", spec: CommandSpec(command: "sh", arguments: ["-c", echoLoop], persistent: true),
+        label: "one-shot Python (agenthost_agent.py)", spec: CommandSpec(command: "python3", arguments: [python]),
+        calls: max(10, scale / 10)),
+    Case(
+        label: "persistent sh read loop",
+        spec: CommandSpec(command: "sh", arguments: ["-c", echoLoop], persistent: true),
         calls: scale * 5),
     Case(
         label: "persistent Python (agenthost_agent.py)",
@@ -72,7 +75,8 @@ for (index, benchCase) in cases.enumerated() {
     }
     print(
         benchCase.label.padding(toLength: 42, withPad: " ", startingAt: 0)
-            + String(benchCase.calls).padding(toLength: 10, withPad: " ", startingAt: 0) + text(median) + "  " + text(p90))
+            + String(benchCase.calls).padding(toLength: 10, withPad: " ", startingAt: 0) + text(median) + "  "
+            + text(p90))
 }
 runtime.shutdownAll()
 print("reproduce: swift run -c release command-bench --calls \(scale)")

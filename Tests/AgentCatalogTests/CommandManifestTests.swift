@@ -38,17 +38,35 @@ import Testing
 
     @Test(arguments: [
         ("", "keywords.json: command: missing required field; expected a string"),
-        (#""command": "/usr/bin/python3""#, "keywords.json: command: expected a path relative to the manifest's folder"),
-        (#""command": "../bin/agent""#, "keywords.json: command: expected a path that stays inside its folders, found a '..' component"),
-        (#""command": "a.py", "library": "libA.so""#, "keywords.json: library: not used by kind \"command\"; name the executable in `command`"),
+        (
+            #""command": "/usr/bin/python3""#,
+            "keywords.json: command: expected a path relative to the manifest's folder"
+        ),
+        (
+            #""command": "../bin/agent""#,
+            "keywords.json: command: expected a path that stays inside its folders, found a '..' component"
+        ),
+        (
+            #""command": "a.py", "library": "libA.so""#,
+            "keywords.json: library: not used by kind \"command\"; name the executable in `command`"
+        ),
         (#""command": "a.py", "entry": "main""#, "keywords.json: entry: not used by kind \"command\""),
-        (#""command": "a.py", "isolation": "in-process""#, "keywords.json: isolation: a command agent always runs in its own process"),
+        (
+            #""command": "a.py", "isolation": "in-process""#,
+            "keywords.json: isolation: a command agent always runs in its own process"
+        ),
         (#""command": "a.py", "args": "--fast""#, "keywords.json: args: expected an array of strings, found a string"),
         (#""command": "a.py", "args": ["ok", 3]"#, "keywords.json: args[1]: expected a string, found"),
         (#""command": "a.py", "env": {"MODEL": 1}"#, "keywords.json: env.MODEL: expected a string, found"),
-        (#""command": "a.py", "working_directory": "../elsewhere""#, "keywords.json: working_directory: expected a path that stays inside"),
+        (
+            #""command": "a.py", "working_directory": "../elsewhere""#,
+            "keywords.json: working_directory: expected a path that stays inside"
+        ),
         (#""command": "a.py", "persistent": "yes""#, "keywords.json: persistent: expected a boolean"),
-        (#""command": "a.py", "max_output_bytes": 0"#, "keywords.json: max_output_bytes: expected an integer >= 1, found 0"),
+        (
+            #""command": "a.py", "max_output_bytes": 0"#,
+            "keywords.json: max_output_bytes: expected an integer >= 1, found 0"
+        ),
     ])
     func refusesABadCommandManifestNamingTheField(members: String, expected: String) {
         let (manifest, problems) = parse(members)
@@ -57,10 +75,15 @@ import Testing
     }
 
     @Test func commandFieldsAreErrorsInOtherKinds() {
-        let (manifest, problems) = parse(#""library": "libA.so", "command": "a.py", "persistent": true"#, kind: "agent-v1")
+        let (manifest, problems) = parse(
+            #""library": "libA.so", "command": "a.py", "persistent": true"#, kind: "agent-v1")
         #expect(manifest == nil)
-        #expect(problems.contains("keywords.json: command: only for kind \"command\"; this manifest's kind is \"agent-v1\""))
-        #expect(problems.contains("keywords.json: persistent: only for kind \"command\"; this manifest's kind is \"agent-v1\""))
+        #expect(
+            problems.contains("keywords.json: command: only for kind \"command\"; this manifest's kind is \"agent-v1\"")
+        )
+        #expect(
+            problems.contains(
+                "keywords.json: persistent: only for kind \"command\"; this manifest's kind is \"agent-v1\""))
     }
 
     @Test func otherKindsStillRequireALibrary() {
@@ -69,7 +92,8 @@ import Testing
     }
 
     @Test func theSchemaAgreesWithTheParserOnCommandManifests() throws {
-        let schemaBytes = Array(try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/docs/agent-manifest.schema.json")))
+        let schemaBytes = Array(
+            try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/docs/agent-manifest.schema.json")))
         let schema = try JSONValue(parsing: schemaBytes)
         let shipped = "\(repositoryRoot)/Examples/polyglot"
         for name in ["keywords.json", "rust_digest.json"] {

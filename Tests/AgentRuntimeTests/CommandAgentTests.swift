@@ -17,7 +17,8 @@ import Testing
     /// Writes `script` as an executable `name` into a fresh folder and returns a command
     /// manifest for it whose file lies in the same folder.
     private func scriptAgent(
-        _ name: String, _ script: String, persistent: Bool = false, maxOutputBytes: Int = CommandSpec.defaultMaxOutputBytes,
+        _ name: String, _ script: String, persistent: Bool = false,
+        maxOutputBytes: Int = CommandSpec.defaultMaxOutputBytes,
         parallelSafe: Bool = true
     ) throws -> Manifest {
         let folder = try makeTemporaryFolder()
@@ -32,7 +33,8 @@ import Testing
 
     private func call(
         _ manifest: Manifest, input: String = #"{"agent":"x","campaign":{"title":"Solar"},"inputs":{}}"#,
-        context: any AgentCallContext = RecordingContext(), stop: CommandStop? = nil, runtime: AgentRuntime = makeRuntime()
+        context: any AgentCallContext = RecordingContext(), stop: CommandStop? = nil,
+        runtime: AgentRuntime = makeRuntime()
     ) throws -> CommandCallResult {
         let agent = try runtime.load(manifest)
         let stop = stop ?? CommandStop(grace: 1, register: { _ in })
@@ -103,10 +105,12 @@ import Testing
 
     @Test func oversizedStdoutKillsTheProgramWithANamedError() throws {
         let agent = try scriptAgent(
-            "flood", "cat >/dev/null\nwhile :; do echo 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'; done\n", maxOutputBytes: 1000)
+            "flood", "cat >/dev/null\nwhile :; do echo 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'; done\n",
+            maxOutputBytes: 1000)
         let result = try call(agent)
         let failure = try #require(failureOf(result))
-        #expect(failure.message.contains("wrote more than max_output_bytes (1000 bytes) on stdout"), "\(failure.message)")
+        #expect(
+            failure.message.contains("wrote more than max_output_bytes (1000 bytes) on stdout"), "\(failure.message)")
         #expect(failure.message.contains("raise `max_output_bytes`"), "\(failure.message)")
         #expect(result.signal == nil, "the host's own kill is not a crash")
     }
@@ -127,7 +131,9 @@ import Testing
         let agent = try scriptAgent("deaf", "echo 'not listening' >&2\nexit 2\n")
         let text = String(repeating: "a", count: 4 << 20)
         let failure = try #require(failureOf(try call(agent, input: #"{"text":"\#(text)"}"#)))
-        #expect(failure.message.contains("exited with status 2") && failure.message.contains("not listening"), "\(failure.message)")
+        #expect(
+            failure.message.contains("exited with status 2") && failure.message.contains("not listening"),
+            "\(failure.message)")
     }
 
     @Test func stoppingKillsTheProgramAndWhatItSpawned() throws {
@@ -227,7 +233,8 @@ import Testing
     // MARK: - The Python helper
 
     private func pythonAgent(persistent: Bool) throws -> Manifest {
-        var manifest = try manifest("keywords", library: "", in: Self.repositoryRoot + "/Examples/polyglot", kind: .command)
+        var manifest = try manifest(
+            "keywords", library: "", in: Self.repositoryRoot + "/Examples/polyglot", kind: .command)
         manifest.isolation = .process
         manifest.command = CommandSpec(
             command: "keywords_agent.py", environment: ["PYTHONDONTWRITEBYTECODE": "1"], persistent: persistent)
@@ -286,7 +293,8 @@ import Testing
             persistent: persistent)
         let runtime = makeRuntime()
         let context = RecordingContext()
-        let first = try #require(failureOf(try call(manifest, input: #"{"attempt": 1}"#, context: context, runtime: runtime)))
+        let first = try #require(
+            failureOf(try call(manifest, input: #"{"attempt": 1}"#, context: context, runtime: runtime)))
         #expect(first.retryable, "\(first.message)")
         #expect(first.message.contains(persistent ? "the model is busy" : "EX_TEMPFAIL"), "\(first.message)")
         let second = try call(manifest, input: #"{"attempt": 2}"#, context: context, runtime: runtime)
@@ -318,7 +326,9 @@ import Testing
         agent.command?.command = "plain.sh"
         let error = loadError { () throws(AgentRuntimeError) in _ = try makeRuntime().load(agent) }
         #expect(error?.code == .commandNotExecutable)
-        #expect(error?.message.contains("is not executable (mode 644); fix it with: chmod +x") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains("is not executable (mode 644); fix it with: chmod +x") == true,
+            "\(error?.message ?? "")")
     }
 
     @Test func aBareProgramNameIsFoundOnPATH() throws {

@@ -37,7 +37,9 @@ import Testing
     }
 
     private func events(_ stdout: String) -> [[String: Any]] {
-        stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
     }
 
     private func output(of agent: String, in events: [[String: Any]]) -> [String: Any]? {
@@ -45,7 +47,10 @@ import Testing
         return (done?["data"] as? [String: Any])?["output"] as? [String: Any]
     }
 
-    @Test(.enabled(if: cargo != nil, "cargo is not installed, so the Rust plugin cannot be built; install cargo to run this test"))
+    @Test(
+        .enabled(
+            if: cargo != nil,
+            "cargo is not installed, so the Rust plugin cannot be built; install cargo to run this test"))
     func rustPythonCAndSwiftAgentsRunInOneWorkflow() throws {
         try Self.buildRustPlugin()
         let out = try AgentHostProcess.temporaryFolder()
@@ -57,7 +62,8 @@ import Testing
         ])
         #expect(result.status == 0, "\(result.stdout.suffix(2000))\(result.stderr)")
         let stream = events(result.stdout)
-        let completed = Set(stream.filter { $0["type"] as? String == "agent.completed" }.compactMap { $0["agent"] as? String })
+        let completed = Set(
+            stream.filter { $0["type"] as? String == "agent.completed" }.compactMap { $0["agent"] as? String })
         #expect(completed == ["planner", "researcher", "writer", "rust_digest", "keywords", "word_count"])
         let digest = try #require(output(of: "rust_digest", in: stream)?["digest"] as? [String: Any])
         #expect(digest["language"] as? String == "rust")
@@ -112,7 +118,9 @@ import Testing
         try FileManager.default.removeItem(atPath: folder + "/ghost.sh")
         let result = try AgentHostProcess.run(["agents", "validate", "--load", "--manifests", folder])
         #expect(result.status == 2)
-        #expect(result.stdout.contains("ghost.json: command: command 'ghost.sh' not found; searched: \(folder)"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("ghost.json: command: command 'ghost.sh' not found; searched: \(folder)"),
+            "\(result.stdout)")
     }
 
     @Test func validateLoadNamesACommandThatIsNotExecutable() throws {
@@ -135,7 +143,10 @@ import Testing
         #expect(result.status == 1)
         let failed = try #require(failures(stream).last)
         #expect((failed["message"] as? String)?.contains("timed out after") == true, "\(failed)")
-        let pid = try #require(Int32(try String(contentsOfFile: folder + "/slow.sh.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(
+                try String(contentsOfFile: folder + "/slow.sh.pid", encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         #expect(processDiesSoon(pid), "the timed-out command \(pid) is still running")
     }
 
@@ -168,7 +179,8 @@ import Testing
 
     @Test func anOversizedAnswerFailsWithTheSizeAndTheLimit() throws {
         let folder = try commandAgent(
-            "chatty", script: "cat >/dev/null\nhead -c 5000 /dev/zero | tr '\\\\0' x\n", extra: #", "max_output_bytes": 1024"#)
+            "chatty", script: "cat >/dev/null\nhead -c 5000 /dev/zero | tr '\\\\0' x\n",
+            extra: #", "max_output_bytes": 1024"#)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let (result, stream) = try run(folder)
         #expect(result.status == 1)
@@ -181,7 +193,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let host = Process()
         host.executableURL = URL(fileURLWithPath: AgentHostProcess.buildFolder + "/agenthost")
-        host.arguments = ["run", folder + "/requests/request.json", "--json", "--manifests", folder, "--out", folder + "/out"]
+        host.arguments = [
+            "run", folder + "/requests/request.json", "--json", "--manifests", folder, "--out", folder + "/out",
+        ]
         var environment = ProcessInfo.processInfo.environment
         environment["AGENTHOST_DB"] = AgentHostProcess.scratchDatabase
         host.environment = environment

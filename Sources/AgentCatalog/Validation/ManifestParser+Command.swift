@@ -13,11 +13,13 @@ extension ManifestParser {
             }
             return nil
         }
-        for key in ["library", "entry", "sha256"] where reader.object[key] != nil && reader.object[key]?.isNull != true {
+        for key in ["library", "entry", "sha256"] where reader.object[key] != nil && reader.object[key]?.isNull != true
+        {
             reader.problem(key, "not used by kind \"command\"; name the executable in `command`")
         }
         if reader.object["isolation"]?.stringValue == Manifest.Isolation.inProcess.rawValue {
-            reader.problem("isolation", "a command agent always runs in its own process; remove `isolation` or set \"process\"")
+            reader.problem(
+                "isolation", "a command agent always runs in its own process; remove `isolation` or set \"process\"")
         }
         let command = reader.string("command", required: true)
         if let command { checkConfinedPath(command, field: "command", &reader) }
@@ -35,7 +37,8 @@ extension ManifestParser {
                 if let text = value.stringValue {
                     environment[key] = text
                 } else {
-                    reader.problems.append(.wrongType(reader.file, inner.fieldPath(key), expected: "a string", found: value))
+                    reader.problems.append(
+                        .wrongType(reader.file, inner.fieldPath(key), expected: "a string", found: value))
                 }
                 if key.isEmpty || key.contains("=") {
                     reader.problem("env", "\"\(key)\" is not a variable name; expected a name without '='")
@@ -57,7 +60,8 @@ extension ManifestParser {
         var result: [String] = []
         for (index, element) in elements.enumerated() {
             guard let text = element.stringValue else {
-                reader.problems.append(.wrongType(reader.file, reader.fieldPath("args[\(index)]"), expected: "a string", found: element))
+                reader.problems.append(
+                    .wrongType(reader.file, reader.fieldPath("args[\(index)]"), expected: "a string", found: element))
                 continue
             }
             result.append(text)
@@ -73,7 +77,8 @@ extension ManifestParser {
                 "expected a path relative to the manifest's folder or the plugin folders (or a bare program name "
                     + "such as \"python3\"), found the absolute path \"\(path)\"")
         } else if path.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
-            reader.problem(field, "expected a path that stays inside its folders, found a '..' component in \"\(path)\"")
+            reader.problem(
+                field, "expected a path that stays inside its folders, found a '..' component in \"\(path)\"")
         }
     }
 }

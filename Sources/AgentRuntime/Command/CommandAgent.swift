@@ -61,7 +61,9 @@ public final class CommandAgent: Sendable {
             process = try spec.persistent ? pool.acquire(start: start) : start()
         } catch {
             return CommandCallResult(
-                outcome: .failed(message: "agent '\(manifest.name)': command '\(executable)' did not start: \(error.description)", retryable: false))
+                outcome: .failed(
+                    message: "agent '\(manifest.name)': command '\(executable)' did not start: \(error.description)",
+                    retryable: false))
         }
         let pump = CommandPump(process: process, limit: spec.maxOutputBytes, context: context, stop: stop)
         if spec.persistent {
@@ -84,7 +86,8 @@ public final class CommandAgent: Sendable {
     private func start() throws(SpawnFailure) -> CommandProcess {
         let process = try CommandProcess.start(argv: argv, environment: environment, directory: workingDirectory)
         if spec.persistent {
-            logger.debug("started persistent command", metadata: ["agent": "\(manifest.name)", "pid": "\(process.pid)"])
+            logger.debug(
+                "started persistent command", metadata: ["agent": "\(manifest.name)", "pid": "\(process.pid)"])
         }
         return process
     }
@@ -101,9 +104,11 @@ public final class CommandAgent: Sendable {
         case .tooLarge(let size):
             return CommandCallResult(outcome: .failed(message: tooLarge(size).description, retryable: false), pid: pid)
         case .stopped(let termination):
-            return CommandCallResult(outcome: .cancelled(message: "stopped: command '\(executable)' \(termination)"), pid: pid)
+            return CommandCallResult(
+                outcome: .cancelled(message: "stopped: command '\(executable)' \(termination)"), pid: pid)
         case .line:
-            return CommandCallResult(outcome: .failed(message: "agent '\(manifest.name)': unexpected answer", retryable: false), pid: pid)
+            return CommandCallResult(
+                outcome: .failed(message: "agent '\(manifest.name)': unexpected answer", retryable: false), pid: pid)
         }
     }
 
@@ -114,14 +119,18 @@ public final class CommandAgent: Sendable {
             guard let answer = try? JSONValue(parsing: bytes).objectValue else {
                 return CommandCallResult(
                     outcome: .failed(
-                        message: "agent '\(manifest.name)': persistent command '\(executable)' answered a line that is not "
+                        message:
+                            "agent '\(manifest.name)': persistent command '\(executable)' answered a line that is not "
                             + "a JSON object: \(Self.excerpt(bytes)); expected {\"output\": {...}} or {\"error\": \"...\"}",
                         retryable: false), pid: pid)
             }
-            if let output = answer["output"]?.objectValue { return CommandCallResult(outcome: .succeeded(output), pid: pid) }
+            if let output = answer["output"]?.objectValue {
+                return CommandCallResult(outcome: .succeeded(output), pid: pid)
+            }
             let message = answer["error"]?.stringValue ?? "answered neither \"output\" nor \"error\""
             return CommandCallResult(
-                outcome: .failed(message: "agent '\(manifest.name)': \(message)", retryable: answer["retryable"]?.boolValue ?? false),
+                outcome: .failed(
+                    message: "agent '\(manifest.name)': \(message)", retryable: answer["retryable"]?.boolValue ?? false),
                 pid: pid)
         case .exited(let termination, _):
             logger.warning(
@@ -131,7 +140,8 @@ public final class CommandAgent: Sendable {
         case .tooLarge(let size):
             return CommandCallResult(outcome: .failed(message: tooLarge(size).description, retryable: false), pid: pid)
         case .stopped(let termination):
-            return CommandCallResult(outcome: .cancelled(message: "stopped: command '\(executable)' \(termination)"), pid: pid)
+            return CommandCallResult(
+                outcome: .cancelled(message: "stopped: command '\(executable)' \(termination)"), pid: pid)
         }
     }
 
@@ -167,7 +177,8 @@ public final class CommandAgent: Sendable {
         }
         guard let object = try? JSONValue(parsing: bytes).objectValue else {
             return .failed(
-                message: "agent '\(manifest.name)': command '\(executable)' wrote \(bytes.count) bytes on \(what) that are "
+                message:
+                    "agent '\(manifest.name)': command '\(executable)' wrote \(bytes.count) bytes on \(what) that are "
                     + "not one JSON object: \(Self.excerpt(bytes))\(process.stderr.tailText)", retryable: false)
         }
         return .succeeded(object)

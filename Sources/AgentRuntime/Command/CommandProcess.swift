@@ -41,7 +41,8 @@ final class CommandProcess: @unchecked Sendable {
 
     /// Starts `argv` (argv[0] the resolved executable) on the spawner thread.
     /// - Throws: the `SpawnFailure` text, as a plain message.
-    static func start(argv: [String], environment: [String], directory: String?) throws(SpawnFailure) -> CommandProcess {
+    static func start(argv: [String], environment: [String], directory: String?) throws(SpawnFailure) -> CommandProcess
+    {
         var pipes: [[Int32]] = []
         defer { for pair in pipes { for fd in pair where fd >= 0 { _ = Glibc.close(fd) } } }
         for _ in 0..<3 {

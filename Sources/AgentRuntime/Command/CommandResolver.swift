@@ -25,7 +25,7 @@ struct CommandResolver: Sendable {
         let path: String
         do {
             path = try libraries.resolveFile(spec.command, field: "command", agent: manifest.name, bases: bases)
-        } catch where error.code == .libraryNotFound {
+        } catch  where error.code == .libraryNotFound {
             guard !spec.command.contains("/"), let found = Self.searchPATH(spec.command) else {
                 let searched = bases + (spec.command.contains("/") ? [] : ["PATH"])
                 throw AgentRuntimeError(
@@ -52,7 +52,8 @@ struct CommandResolver: Sendable {
         else {
             throw AgentRuntimeError(
                 .commandNotFound, agent: manifest.name,
-                "working_directory '\(relative)' is not a folder (looked for '\(candidate)'); fix it in \(manifest.source.file)")
+                "working_directory '\(relative)' is not a folder (looked for '\(candidate)'); fix it in \(manifest.source.file)"
+            )
         }
         guard let base = LibraryResolver.realPath(folder), real == base || LibraryResolver.isInside(real, base) else {
             throw AgentRuntimeError(
