@@ -216,6 +216,33 @@ import Testing
         #expect(diesSoon(after.pid ?? 0), "shutdown ends idle persistent processes")
     }
 
+    @Test func overlappingCallsOfAParallelSafePersistentAgentEachGetAProcess() throws {
+        // Each process announces itself; a call answers once two are up (or after ~10 s, alone).
+        let agent = try scriptAgent(
+            "pair",
+            """
+            touch "$0.up.$$"
+            while read -r line; do
+              n=0
+              while [ "$(ls "$0".up.* | wc -l)" -lt 2 ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n+1)); done
+              echo "{\\"output\\": {\\"peers\\": $(ls "$0".up.* | wc -l)}}"
+            done
+            """, persistent: true)
+        let runtime = makeRuntime()
+        let results = ResultBox()
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            results.append((try? call(agent, runtime: runtime))?.outcome)
+        }
+        for outcome in results.values {
+            guard case .succeeded(let output) = outcome else {
+                Issue.record("expected success, got \(String(describing: outcome))")
+                continue
+            }
+            #expect(output["peers"] == 2, "the two calls were served one after the other")
+        }
+        runtime.shutdownAll()
+    }
+
     @Test func aPersistentErrorAnswerFailsOneCallAndKeepsTheProcess() throws {
         let agent = try scriptAgent(
             "picky", "while read -r line; do echo '{\"error\": \"no sources\", \"retryable\": true}'; done\n",
