@@ -68,13 +68,13 @@ public final class CommandAgent: Sendable {
         let pump = CommandPump(process: process, limit: spec.maxOutputBytes, context: context, stop: stop)
         if spec.persistent {
             let end = pump.run(input: inputBytes + [UInt8(ascii: "\n")], closeInput: false, untilLine: true)
-            let result = persistentResult(end, process: process)
+            let answer = result(end, process: process, persistent: true)
             if case .line = end, process.termination == nil { pool.release(process) }
-            return result
+            return answer
         }
         let end = pump.run(input: inputBytes, closeInput: true, untilLine: false)
         process.closeAll()
-        return oneShotResult(end, process: process)
+        return result(end, process: process, persistent: false)
     }
 
     /// Ends the idle persistent processes (EOF on stdin, then SIGKILL after a second).
@@ -94,55 +94,41 @@ public final class CommandAgent: Sendable {
 
     // MARK: - Answers
 
-    private func oneShotResult(_ end: PumpEnd, process: CommandProcess) -> CommandCallResult {
-        let pid = process.pid
-        switch end {
-        case .exited(.exited(0), let bytes):
-            return CommandCallResult(outcome: parseObject(bytes, process: process, what: "stdout"), pid: pid)
-        case .exited(let termination, _):
-            return died(termination, process: process, persistent: false)
-        case .tooLarge(let size):
-            return CommandCallResult(outcome: .failed(message: tooLarge(size).description, retryable: false), pid: pid)
-        case .stopped(let termination):
-            return CommandCallResult(
-                outcome: .cancelled(message: "stopped: command '\(executable)' \(termination)"), pid: pid)
-        case .line:
-            return CommandCallResult(
-                outcome: .failed(message: "agent '\(manifest.name)': unexpected answer", retryable: false), pid: pid)
-        }
-    }
-
-    private func persistentResult(_ end: PumpEnd, process: CommandProcess) -> CommandCallResult {
+    /// What one call's end means for the caller, one-shot (`persistent` false) or persistent.
+    private func result(_ end: PumpEnd, process: CommandProcess, persistent: Bool) -> CommandCallResult {
         let pid = process.pid
         switch end {
         case .line(let bytes):
-            guard let answer = try? JSONValue(parsing: bytes).objectValue else {
-                return CommandCallResult(
-                    outcome: .failed(
-                        message:
-                            "agent '\(manifest.name)': persistent command '\(executable)' answered a line that is not "
-                            + "a JSON object: \(Self.excerpt(bytes)); expected {\"output\": {...}} or {\"error\": \"...\"}",
-                        retryable: false), pid: pid)
-            }
-            if let output = answer["output"]?.objectValue {
-                return CommandCallResult(outcome: .succeeded(output), pid: pid)
-            }
-            let message = answer["error"]?.stringValue ?? "answered neither \"output\" nor \"error\""
-            return CommandCallResult(
-                outcome: .failed(
-                    message: "agent '\(manifest.name)': \(message)", retryable: answer["retryable"]?.boolValue ?? false),
-                pid: pid)
+            return CommandCallResult(outcome: persistentAnswer(bytes), pid: pid)
+        case .exited(.exited(0), let bytes) where !persistent:
+            return CommandCallResult(outcome: parseObject(bytes, process: process, what: "stdout"), pid: pid)
         case .exited(let termination, _):
-            logger.warning(
-                "persistent command died; the next call starts a new one",
-                metadata: ["agent": "\(manifest.name)", "pid": "\(pid)", "cause": "\(termination)"])
-            return died(termination, process: process, persistent: true)
+            if persistent {
+                logger.warning(
+                    "persistent command died; the next call starts a new one",
+                    metadata: ["agent": "\(manifest.name)", "pid": "\(pid)", "cause": "\(termination)"])
+            }
+            return died(termination, process: process, persistent: persistent)
         case .tooLarge(let size):
             return CommandCallResult(outcome: .failed(message: tooLarge(size).description, retryable: false), pid: pid)
         case .stopped(let termination):
             return CommandCallResult(
                 outcome: .cancelled(message: "stopped: command '\(executable)' \(termination)"), pid: pid)
         }
+    }
+
+    /// A persistent command's answer line: `{"output": {...}}` or `{"error", "retryable"}`.
+    private func persistentAnswer(_ bytes: [UInt8]) -> AgentCallOutcome {
+        guard let answer = try? JSONValue(parsing: bytes).objectValue else {
+            return .failed(
+                message: "agent '\(manifest.name)': persistent command '\(executable)' answered a line that is not "
+                    + "a JSON object: \(Self.excerpt(bytes)); expected {\"output\": {...}} or {\"error\": \"...\"}",
+                retryable: false)
+        }
+        if let output = answer["output"]?.objectValue { return .succeeded(output) }
+        let message = answer["error"]?.stringValue ?? "answered neither \"output\" nor \"error\""
+        return .failed(
+            message: "agent '\(manifest.name)': \(message)", retryable: answer["retryable"]?.boolValue ?? false)
     }
 
     /// A failure naming how the process ended and the last stderr lines. A crash (a signal
