@@ -71,11 +71,19 @@ final class CommandSpawner: @unchecked Sendable {
         }
         var pid: pid_t = 0
         var step: Int32 = 0
-        let status = cArgv.withUnsafeBufferPointer { args in
-            cEnv.withUnsafeBufferPointer { env in
-                agent_command_spawn(
-                    argv[0], args.baseAddress, env.baseAddress, directory, fds.0, fds.1, fds.2, &pid, &step)
+        var status: Int32 = 0
+        // ETXTBSY: the program was just written and some forked child (ours or another
+        // library's) still holds the writer's fd until its own exec. It passes in
+        // milliseconds, so try again a few times before reporting it (Go's os/exec does too).
+        for retry in 0..<8 {
+            status = cArgv.withUnsafeBufferPointer { args in
+                cEnv.withUnsafeBufferPointer { env in
+                    agent_command_spawn(
+                        argv[0], args.baseAddress, env.baseAddress, directory, fds.0, fds.1, fds.2, &pid, &step)
+                }
             }
+            guard status == ETXTBSY && step == AGENT_COMMAND_STEP_EXEC else { break }
+            usleep(UInt32(2_000 << retry))
         }
         return status == 0 ? .success(pid) : .failure(SpawnFailure(errno: status, step: step))
     }
