@@ -9,7 +9,7 @@ import Testing
 
 /// Command agents as their users meet them: real programs (small shell scripts and the
 /// Python helper), their answers, and the message of every way they can fail.
-@Suite struct CommandAgentTests {
+@Suite(.serialized) struct CommandAgentTests {
     /// The repository root (Tests/AgentRuntimeTests/ is two levels below it).
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path

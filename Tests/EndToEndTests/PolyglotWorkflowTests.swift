@@ -8,7 +8,7 @@ import Testing
 /// Agents in four languages in one workflow through the real binary: the C planner, the
 /// Swift researcher and writer, the Rust digest (Plugins/RustDigest, built with cargo) and
 /// the Python keywords command agent (Plugins/Python), plus the c-function word count.
-@Suite struct PolyglotWorkflowTests {
+@Suite(.serialized) struct PolyglotWorkflowTests {
     static let root = AgentHostProcess.repositoryRoot
     /// Where cargo puts the Rust plugin (the folder .ci/run builds into).
     static let cargoFolder = root + "/.build/cargo/debug"
