@@ -80,9 +80,6 @@ public final class CommandAgent: Sendable {
     /// Ends the idle persistent processes (EOF on stdin, then SIGKILL after a second).
     public func shutdown() { pool.drain(grace: 1) }
 
-    /// Persistent processes started so far (each restart adds one).
-    public var processesStarted: Int { pool.started }
-
     private func start() throws(SpawnFailure) -> CommandProcess {
         let process = try CommandProcess.start(argv: argv, environment: environment, directory: workingDirectory)
         if spec.persistent {
@@ -198,7 +195,6 @@ public struct CommandCallResult: Sendable {
 final class PersistentCommandPool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [CommandProcess] = []
-    private var startedCount = 0
 
     /// An idle live process, or a new one from `start`.
     func acquire(start: () throws(SpawnFailure) -> CommandProcess) throws(SpawnFailure) -> CommandProcess {
@@ -209,7 +205,6 @@ final class PersistentCommandPool: @unchecked Sendable {
                 return process
             }
         }
-        startedCount += 1
         lock.unlock()
         return try start()
     }
@@ -218,8 +213,6 @@ final class PersistentCommandPool: @unchecked Sendable {
     func release(_ process: CommandProcess) {
         lock.withLock { idle.append(process) }
     }
-
-    var started: Int { lock.withLock { startedCount } }
 
     /// Stops every idle process.
     func drain(grace: Double) {
