@@ -86,6 +86,9 @@ let benchmarks: [(Product, Target)] = [
         ]),
     benchmark("protocol-bench", directory: "ProtocolBench", dependencies: ["AgentCatalog"]),
     benchmark(
+        "command-bench", directory: "CommandBench",
+        dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
+    benchmark(
         "load-bench", directory: "LoadBench",
         dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
 ]
@@ -113,6 +116,8 @@ let package = Package(
         .target(name: "AgentPluginABI", path: "Sources/AgentPluginABI"),
         // libffi (Debian's libffi-dev), for c-function agents.
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        // fork + PR_SET_PDEATHSIG + exec for command agents (symbols prefixed agent_command_).
+        .target(name: "CAgentCommand", path: "Sources/CAgentCommand"),
         // Manifests, templates and the knowledge base. Pure: no dlopen.
         .target(
             name: "AgentCatalog",
@@ -122,7 +127,7 @@ let package = Package(
         .target(
             name: "AgentRuntime",
             dependencies: [
-                "AgentCatalog", "AgentPluginABI", "CFFI",
+                "AgentCatalog", "AgentPluginABI", "CFFI", "CAgentCommand",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -33,7 +33,11 @@ public final class AgentRuntime: Sendable {
     /// - Throws: `.libraryNotFound` listing every folder searched, or `.pathEscapes` when the
     ///   path (after resolving symlinks) leaves the folder it was found in.
     public func resolveLibrary(for manifest: Manifest) throws(AgentRuntimeError) -> String {
-        try resolver.resolve(manifest)
+        if let spec = manifest.command {
+            // A command agent's "library" is its executable, resolved by the same rules.
+            return try CommandResolver(libraries: resolver).executable(for: manifest, spec: spec)
+        }
+        return try resolver.resolve(manifest)
     }
 
     /// The loaded agent for `manifest`, loading it on first use.
@@ -63,6 +67,8 @@ public final class AgentRuntime: Sendable {
     private func loadUncached(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
         switch manifest.kind {
         case .agentV1: break
+        case .command:
+            return try loadCommand(manifest)
         case .cFunction:
             let function = try CFunctionAgent.load(manifest, resolver: resolver, logger: logger)
             return LoadedAgent(
@@ -77,6 +83,19 @@ public final class AgentRuntime: Sendable {
             metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
         return LoadedAgent(
             manifest: manifest, libraryPath: path, pluginVersion: plugin.version, backend: .agentV1(plugin),
+            logger: logger)
+    }
+
+    /// A command agent: its executable and working folder resolved and vetted; nothing starts
+    /// until its first call.
+    private func loadCommand(_ manifest: Manifest) throws(AgentRuntimeError) -> LoadedAgent {
+        guard let spec = manifest.command else {
+            throw AgentRuntimeError(.unsupportedKind, agent: manifest.name, "a command manifest without `command`")
+        }
+        let agent = try CommandAgent(
+            manifest: manifest, spec: spec, resolver: CommandResolver(libraries: resolver), logger: logger)
+        return LoadedAgent(
+            manifest: manifest, libraryPath: agent.executable, pluginVersion: manifest.version, backend: .command(agent),
             logger: logger)
     }
 

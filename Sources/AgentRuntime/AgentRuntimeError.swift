@@ -33,7 +33,8 @@ public struct AgentRuntimeError: Error, Sendable, CustomStringConvertible {
         case initFailed
         /// A run returned output that is not a UTF-8 JSON object.
         case malformedOutput
-        /// A run returned more than `AgentRuntime.maximumOutputBytes` of output (or error text).
+        /// A run returned more than `AgentRuntime.maximumOutputBytes` of output (or error text),
+        /// or a command agent more than its `max_output_bytes` on stdout.
         case outputTooLarge
         /// The manifest's `kind` is not one this runtime can call.
         case unsupportedKind
@@ -41,6 +42,10 @@ public struct AgentRuntimeError: Error, Sendable, CustomStringConvertible {
         case invalidSignature
         /// A c-function's `symbol` or `free` is not exported by its library.
         case symbolMissing
+        /// A command agent's `command` or `working_directory` does not exist.
+        case commandNotFound
+        /// A command agent's `command` is not a file the host may execute.
+        case commandNotExecutable
     }
 
     /// What went wrong.

@@ -15,6 +15,8 @@ public final class LoadedAgent: Sendable {
         case agentV1(AgentV1Plugin)
         /// A plain exported C function called through libffi (`kind: "c-function"`).
         case cFunction(CFunctionAgent)
+        /// An executable speaking JSON on stdin and stdout (`kind: "command"`).
+        case command(CommandAgent)
     }
 
     /// The manifest the agent was loaded from.
@@ -53,6 +55,8 @@ public final class LoadedAgent: Sendable {
                 return plugin.run(input: input, box: HostCallBox(agent: manifest.name, context: context, logger: logger))
             case .cFunction(let function):
                 return function.run(input: input, context: context)
+            case .command(let command):
+                return command.run(inputBytes: input.compactBytes, context: context, stop: nil).outcome
             }
         }
     }
@@ -76,8 +80,24 @@ public final class LoadedAgent: Sendable {
                         message: "agent '\(manifest.name)': the host's input is not JSON: \(error)", retryable: false)
                 }
                 return function.run(input: input, context: context)
+            case .command(let command):
+                return command.run(inputBytes: inputBytes, context: context, stop: nil).outcome
             }
         }
+    }
+
+    /// Runs a command agent once, woken by `stop` on cancellation; nil for other kinds.
+    ///
+    /// Serialized like `run` when the manifest is not `parallel_safe`.
+    public func runCommand(inputBytes: [UInt8], context: any AgentCallContext, stop: CommandStop) -> CommandCallResult? {
+        guard case .command(let command) = backend else { return nil }
+        var result: CommandCallResult?
+        let outcome = guarded {
+            let call = command.run(inputBytes: inputBytes, context: context, stop: stop)
+            result = call
+            return call.outcome
+        }
+        return result ?? CommandCallResult(outcome: outcome)
     }
 
     /// Runs `call` inside the gate: alone when the agent is not parallel_safe, never after shutdown.
@@ -99,6 +119,7 @@ public final class LoadedAgent: Sendable {
         switch backend {
         case .agentV1(let plugin): plugin.shutdown()
         case .cFunction: break  // a plain C function has no shutdown; its library stays mapped
+        case .command(let command): command.shutdown()
         }
         return true
     }

@@ -124,7 +124,7 @@ import Testing
                 "estimate_seconds", "timeout_seconds", "max_retries", "resources.llm", "resources.gpu", "isolation",
                 "recovery", "sha256", "symbol",
             ])
-        #expect(problems.about("kind").first?.message == #"expected one of "agent-v1", "c-function", found "agent-v2""#)
+        #expect(problems.about("kind").first?.message == #"expected one of "agent-v1", "c-function", "command", found "agent-v2""#)
         #expect(problems.about("library").first?.message.contains("absolute path") == true)
         #expect(problems.about("sha256").first?.message == #"expected 64 hexadecimal digits or null, found "abc123""#)
         #expect(problems.about("symbol").first?.message.contains(#"only for kind "c-function""#) == true)

@@ -55,6 +55,9 @@ public struct Manifest: Sendable, Hashable {
     public var source: ManifestSource
     /// `input_schema`: the campaign fields the agent reads, checked before a plan is made.
     public var inputSchema: InputSchema? = nil
+    /// `command` + `args` + `env` + `working_directory` + `persistent` + `max_output_bytes`:
+    /// the executable to start, for `kind: "command"`.
+    public var command: CommandSpec? = nil
 
     /// Creates a manifest; defaults mirror docs/MANIFEST.md.
     public init(
@@ -99,6 +102,8 @@ extension Manifest {
         case agentV1 = "agent-v1"
         /// Any exported C function, called through libffi from a declared signature.
         case cFunction = "c-function"
+        /// Any executable, given the agent input on stdin and answering JSON on stdout.
+        case command
     }
 
     /// Where an agent runs.

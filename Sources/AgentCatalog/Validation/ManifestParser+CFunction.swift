@@ -4,7 +4,7 @@ extension ManifestParser {
     static func readCFunction(_ reader: inout FieldReader, kind: Manifest.Kind) -> CFunctionSignature? {
         guard kind == .cFunction else {
             for key in cFunctionFields where reader.object[key] != nil {
-                reader.problem(key, "only for kind \"c-function\"; this manifest's kind is \"agent-v1\"")
+                reader.problem(key, "only for kind \"c-function\"; this manifest's kind is \"\(kind.rawValue)\"")
             }
             return nil
         }

@@ -10,11 +10,12 @@ public enum ManifestParser {
         "timeout_seconds", "resources", "alternatives", "isolation", "sha256", "recovery", "config",
         "symbol", "signature", "free",
         "input_schema", "$schema",
-    ]
+    ] + commandFields
 
-    /// The fields every manifest must contain.
+    /// The fields every manifest must contain; `library` is required too, except for
+    /// `kind: "command"`, which requires `command` instead.
     public static let requiredManifestFields: [String] = [
-        "manifest_version", "name", "version", "library", "capabilities",
+        "manifest_version", "name", "version", "capabilities",
     ]
 
     /// The fields only `kind: "c-function"` manifests have (and must have, except `free`).
@@ -69,7 +70,7 @@ extension ManifestParser {
         manifest.version = reader.string("version", required: true) ?? manifest.version
         manifest.description = reader.string("description", nonEmpty: false) ?? ""
         manifest.kind = reader.enumeration("kind", Manifest.Kind.self) ?? .agentV1
-        if let library = reader.string("library", required: true) {
+        if manifest.kind != .command, let library = reader.string("library", required: true) {
             manifest.library = library
             checkLibraryPath(library, &reader)
         }
@@ -99,6 +100,8 @@ extension ManifestParser {
         manifest.config = reader.object["config"] ?? .null
         manifest.cFunction = readCFunction(&reader, kind: manifest.kind)
         manifest.inputSchema = readInputSchema(&reader)
+        manifest.command = readCommand(&reader, kind: manifest.kind)
+        if manifest.command != nil { manifest.isolation = .process }
         return manifest
     }
 

@@ -85,7 +85,8 @@ extension AgentHost.Agents {
             abstract: "Check every manifest (and with --load, every library); exit 2 on any problem.")
 
         @OptionGroup var host: HostOptions
-        @Flag(help: "Also dlopen each library and negotiate its ABI version.") var load = false
+        @Flag(help: "Also dlopen each library and negotiate its ABI version (for command agents: check the executable).")
+        var load = false
 
         func run() throws {
             let discovery = host.discover()
@@ -101,7 +102,8 @@ extension AgentHost.Agents {
                     do throws(AgentRuntimeError) {
                         _ = try runtime.load(manifest)
                     } catch {
-                        problems.append("\(manifest.source.file): library: \(error.message)")
+                        let field = manifest.kind == .command ? "command" : "library"
+                        problems.append("\(manifest.source.file): \(field): \(error.message)")
                     }
                 }
                 runtime.shutdownAll()

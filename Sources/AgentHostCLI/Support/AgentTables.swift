@@ -43,6 +43,12 @@ extension Manifest {
             "kind": .string(kind.rawValue), "library": .string(library),
         ]
         if kind == .agentV1 { object["entry"] = .string(entry) }
+        if let command {
+            object["library"] = nil
+            object["command"] = .string(command.command)
+            object["args"] = .array(command.arguments.map(JSONValue.string))
+            object["persistent"] = .bool(command.persistent)
+        }
         object["capabilities"] = .array(capabilities.map(JSONValue.string))
         object["dependencies"] = .array(
             dependencies.map { dependency in

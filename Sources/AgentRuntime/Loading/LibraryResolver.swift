@@ -23,45 +23,50 @@ struct LibraryResolver: Sendable {
 
     /// The absolute, symlink-free path of `manifest.library`.
     func resolve(_ manifest: Manifest) throws(AgentRuntimeError) -> String {
-        let library = manifest.library
-        let agent = manifest.name
-        let bases = baseFolders(for: manifest)
-        guard !library.isEmpty else {
-            throw AgentRuntimeError(.libraryNotFound, agent: agent, "the manifest's `library` field is empty")
+        guard !manifest.library.isEmpty else {
+            throw AgentRuntimeError(.libraryNotFound, agent: manifest.name, "the manifest's `library` field is empty")
         }
-        if library.hasPrefix("/") {
-            guard let real = Self.realPath(library), Self.isRegularFile(real) else {
-                throw AgentRuntimeError(.libraryNotFound, agent: agent, "library '\(library)' does not exist")
+        return try resolveFile(manifest.library, field: "library", agent: manifest.name, bases: baseFolders(for: manifest))
+    }
+
+    /// The absolute, symlink-free path of `path` (the manifest's `field`, "library" or
+    /// "command"), found in the first of `bases` that holds it and confined to that folder.
+    /// - Throws: `.libraryNotFound` listing `bases`, or `.pathEscapes`.
+    func resolveFile(
+        _ path: String, field: String, agent: String, bases: [String]
+    ) throws(AgentRuntimeError) -> String {
+        if path.hasPrefix("/") {
+            guard let real = Self.realPath(path), Self.isRegularFile(real) else {
+                throw AgentRuntimeError(.libraryNotFound, agent: agent, "\(field) '\(path)' does not exist")
             }
             if bases.compactMap(Self.realPath).contains(where: { Self.isInside(real, $0) }) { return real }
             throw AgentRuntimeError(
                 .pathEscapes, agent: agent,
-                "library '\(library)' lies outside the folders a library may come from: "
+                "\(field) '\(path)' lies outside the folders a \(field) may come from: "
                     + bases.joined(separator: ", ") + "; put it in one of them or pass its folder with --plugins")
         }
-        if Self.climbsAboveBase(library) {
+        if Self.climbsAboveBase(path) {
             throw AgentRuntimeError(
                 .pathEscapes, agent: agent,
-                "library '\(library)' climbs out of its folder with '..'; expected a path inside "
+                "\(field) '\(path)' climbs out of its folder with '..'; expected a path inside "
                     + "the manifest's folder or a plugin folder")
         }
         for base in bases {
-            let candidate = base.hasSuffix("/") ? base + library : base + "/" + library
+            let candidate = base.hasSuffix("/") ? base + path : base + "/" + path
             guard let real = Self.realPath(candidate), Self.isRegularFile(real) else { continue }
             guard let realBase = Self.realPath(base), Self.isInside(real, realBase) else {
                 throw AgentRuntimeError(
                     .pathEscapes, agent: agent,
-                    "library '\(candidate)' resolves to '\(real)', outside its folder '\(base)' (a symlink escapes it)")
+                    "\(field) '\(candidate)' resolves to '\(real)', outside its folder '\(base)' (a symlink escapes it)")
             }
             return real
         }
         throw AgentRuntimeError(
-            .libraryNotFound, agent: agent,
-            "library '\(library)' not found; searched: " + bases.joined(separator: ", "))
+            .libraryNotFound, agent: agent, "\(field) '\(path)' not found; searched: " + bases.joined(separator: ", "))
     }
 
     /// Refuses a library file that group or others may write to.
-    static func checkPermissions(_ path: String, agent: String) throws(AgentRuntimeError) {
+    static func checkPermissions(_ path: String, agent: String, field: String = "library") throws(AgentRuntimeError) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -71,7 +76,7 @@ struct LibraryResolver: Sendable {
         if mode & 0o022 != 0 {
             throw AgentRuntimeError(
                 .insecurePermissions, agent: agent,
-                "library '\(path)' has mode \(String(mode, radix: 8)), writable by "
+                "\(field) '\(path)' has mode \(String(mode, radix: 8)), writable by "
                     + (mode & 0o020 != 0 ? (mode & 0o002 != 0 ? "group and others" : "group") : "others")
                     + "; any user could replace the code the host runs. Fix it with: chmod go-w '\(path)'")
         }

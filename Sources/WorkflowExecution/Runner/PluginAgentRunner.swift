@@ -46,6 +46,7 @@ public final class PluginAgentRunner: AgentRunner {
 
     /// Runs one attempt; see the type's documentation.
     public func runAttempt(_ request: AttemptRequest) -> AttemptResult {
+        if request.manifest.kind == .command { return runCommand(request) }
         switch request.manifest.isolation {
         case .inProcess:
             do {
@@ -77,6 +78,21 @@ public final class PluginAgentRunner: AgentRunner {
     public func shutdown() {
         pool.shutdown()
         runtime.shutdownAll()
+    }
+
+    /// A `kind: "command"` agent: its own process per call (or a persistent one), stopped
+    /// by SIGTERM then SIGKILL to its process group on timeout or cancellation.
+    private func runCommand(_ request: AttemptRequest) -> AttemptResult {
+        let agent: LoadedAgent
+        do {
+            agent = try runtime.load(request.manifest)
+        } catch {
+            return AttemptResult(outcome: .failed(message: "\(error)", retryable: false))
+        }
+        let stop = CommandStop(grace: request.cancellationGrace, register: request.cancellation.onCancel)
+        let call = agent.runCommand(inputBytes: request.inputBytes, context: request.context, stop: stop)
+        guard let call else { return AttemptResult(outcome: .failed(message: "not a command agent", retryable: false)) }
+        return AttemptResult(outcome: call.outcome, workerPid: call.pid, signal: call.signal)
     }
 
     private func runIsolated(_ request: AttemptRequest) -> AttemptResult {
