@@ -2,7 +2,7 @@ import AgentCatalog
 import Foundation
 import GRDB
 import Testing
-import WorkflowExecution
+import WorkflowEvents
 import WorkflowPlanning
 @testable import WorkflowStore
 
