@@ -15,7 +15,7 @@ import WorkflowEvents
         #expect(try store.folders(workflowId: "wf-1") == folders)
         #expect(try store.folders(workflowId: "wf-2") == nil, "none recorded is a result, not an error")
         #expect(throws: StoreError.self) { try store.folders(workflowId: "wf-3") }
-        #expect(try store.schemaVersion() == 4)
+        #expect(try store.schemaVersion() == StoreSchema.version)
     }
 
     @Test func theSignalAnAttemptDiedOfIsStoredFromItsName() throws {
