@@ -110,6 +110,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The C contract every plugin compiles against.
@@ -129,6 +130,8 @@ let package = Package(
             dependencies: [
                 "AgentCatalog", "AgentPluginABI", "CFFI", "CAgentCommand",
                 .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of plugin libraries (LibraryDigest).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Requests to execution plans: requirement analysis, strategies, critical path. Pure.

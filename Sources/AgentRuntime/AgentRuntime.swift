@@ -104,7 +104,7 @@ public final class AgentRuntime: Sendable {
     static func vetLibrary(at path: String, for manifest: Manifest) throws(AgentRuntimeError) {
         try LibraryResolver.checkPermissions(path, agent: manifest.name)
         if let expected = manifest.sha256 {
-            guard let actual = SHA256.hexDigest(ofFile: path) else {
+            guard let actual = LibraryDigest.sha256Hex(ofFile: path) else {
                 throw AgentRuntimeError(.notLoadable, agent: manifest.name, "cannot read '\(path)' to check its sha256")
             }
             guard actual == expected.lowercased() else {

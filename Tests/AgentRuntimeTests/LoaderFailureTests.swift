@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func matchingSha256Loads() throws {
-        let digest = try #require(SHA256.hexDigest(ofFile: buildFolder + "/libTestEchoAgent.so"))
+        let digest = try #require(LibraryDigest.sha256Hex(ofFile: buildFolder + "/libTestEchoAgent.so"))
         let agent = try makeRuntime().load(
             try manifest("echo", library: "libTestEchoAgent.so", sha256: digest.uppercased()))
         #expect(agent.pluginVersion == "1.2.3")
@@ -100,7 +100,7 @@ import Testing
 
     @Test func sha256MismatchNamesBothDigests() throws {
         let expected = String(repeating: "ab", count: 32)
-        let actual = try #require(SHA256.hexDigest(ofFile: buildFolder + "/libTestEchoAgent.so"))
+        let actual = try #require(LibraryDigest.sha256Hex(ofFile: buildFolder + "/libTestEchoAgent.so"))
         let error = failure(try manifest("echo", library: "libTestEchoAgent.so", sha256: expected))
         #expect(error?.code == .checksumMismatch)
         #expect(error?.message.contains("has sha256 \(actual), the manifest expects \(expected)") == true)
