@@ -29,14 +29,21 @@ struct AgentHostProcess {
         return folder + "/state.sqlite"
     }()
 
-    /// Runs `agenthost arguments...` in `directory` with extra environment, feeding `input` on stdin.
+    /// Runs `agenthost arguments...` in `directory` with extra environment, feeding `input` on stdin;
+    /// with `user`, as that uid (and gid) through setpriv, for tests of what another user may do.
     static func run(
         _ arguments: [String], in directory: String = repositoryRoot, environment: [String: String] = [:],
-        input: String? = nil
+        input: String? = nil, user: uid_t? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments =
+                ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", buildFolder + "/agenthost"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["AGENTHOST_MANIFEST_PATH"] = nil

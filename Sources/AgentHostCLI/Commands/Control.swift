@@ -11,8 +11,8 @@ extension AgentHost {
         static let configuration = CommandConfiguration(
             abstract: "Cancel a running or interrupted workflow, from any terminal.",
             discussion: """
-                A running workflow's host picks the request up from the store within a second: \\
-                running agents are told to stop and nothing new starts. An interrupted workflow (its \\
+                A running workflow's host picks the request up from the store within a second: \
+                running agents are told to stop and nothing new starts. An interrupted workflow (its \
                 host died) is marked cancelled at once. Exit 2 for an unknown or finished workflow.
                 """)
 
@@ -36,10 +36,10 @@ extension AgentHost {
         static let configuration = CommandConfiguration(
             abstract: "Finish an interrupted or paused workflow with its stored plan.",
             discussion: """
-                An interrupted workflow (its host was killed or stopped) runs again in this process: \\
-                agents whose output was committed are not run again, attempts that were running are \\
-                retried (agents run at least once). Shown like `run`. A paused workflow whose host is \\
-                alive is asked to go on. Exit 2 for an unknown, completed, failed or cancelled \\
+                An interrupted workflow (its host was killed or stopped) runs again in this process: \
+                agents whose output was committed are not run again, attempts that were running are \
+                retried (agents run at least once). Shown like `run`. A paused workflow whose host is \
+                alive is asked to go on. Exit 2 for an unknown, completed, failed or cancelled \
                 workflow.
                 """)
 
