@@ -260,8 +260,9 @@ public final class ProtocolServer: Sendable {
                 "\(late.count) request(s) still running 30 s after the end of input were cancelled: \(late.map(\.method).joined(separator: ", "))")
             for context in late { context.cancel() }
         }
-        // A workflow/execute that was in flight may have started a workflow after the first interruption.
-        if !wasShutdown { interrupted = Array(Set(interrupted + backend.interruptAll())).sorted() }
+        // A workflow/execute or resume that was in flight may have started one after the first interruption.
+        let mayHaveStarted = pending.contains { ["workflow/execute", "workflow/resume"].contains($0.method) }
+        if !wasShutdown && mayHaveStarted { interrupted = Array(Set(interrupted + backend.interruptAll())).sorted() }
         let subscriptions = session.withLock { state in
             defer { state.subscriptions = [:] }
             return Array(state.subscriptions.values)
