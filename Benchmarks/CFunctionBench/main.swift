@@ -119,6 +119,42 @@ func main() -> Int32 {
         print("| \(splicedLabel) | \(String(format: "%11.0f", spliced)) | (run(inputBytes:))")
     }
     print("")
+    // The cost of loading an agent, as a chain of many c-function agents pays it once per agent:
+    // each agent a new name (so a new load) naming the same library.
+    let agentsPerLoadCase = 1_000
+    print("Load cost: \(agentsPerLoadCase) agents loaded one after another, each naming the same library")
+    print("")
+    print("| library                                | µs per agent")
+    print("|----------------------------------------|-------------")
+    let loadCases: [(String, (Int) -> Manifest)] = [
+        (
+            "libTestCFunctionTypes.so (plugin dir)",
+            { cFunction(
+                "add_\($0)", library: "libTestCFunctionTypes.so", symbol: "cft_add_int64",
+                arguments: [("a", .int64), ("b", .int64)], returns: .int64, output: "sum") }
+        ),
+        (
+            "libm.so.6 (system loader, by soname)",
+            { cFunction(
+                "cbrt_\($0)", library: "libm.so.6", symbol: "cbrt", arguments: [("x", .double)], returns: .double,
+                output: "cube_root") }
+        ),
+    ]
+    for (label, makeManifest) in loadCases {
+        let fresh = AgentRuntime(
+            searchPaths: PluginSearchPaths(pluginFolders: [folder], executableFolder: folder),
+            logger: Logger(label: "cfunction-bench"))
+        let start = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<agentsPerLoadCase {
+            guard (try? fresh.load(makeManifest(index))) != nil else {
+                FileHandle.standardError.write(Data("cfunction-bench: loading \(label) failed\n".utf8))
+                return 1
+            }
+        }
+        let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(agentsPerLoadCase) / 1000
+        print("| \(label.padding(toLength: 38, withPad: " ", startingAt: 0)) | \(String(format: "%11.1f", micros))")
+    }
+    print("")
     print("Reproduce: swift build -c release && swift run -c release cfunction-bench")
     return 0
 }

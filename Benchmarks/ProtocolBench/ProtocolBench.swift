@@ -3,6 +3,8 @@
 //
 // Reproduce: swift build -c release && .build/release/protocol-bench [--requests N]
 // Targets (docs/DESIGN.md): round trip p50 < 200 µs; 20,000 requests/s pipelined.
+// `--json-only` measures only the JSON parser on long strings of `\u` escapes (it must be
+// linear: 12 MB of escapes in about 12 times the time of 1 MB).
 import AgentCatalog
 import Foundation
 
@@ -64,9 +66,45 @@ func call(_ reader: FrameReader, _ output: Int32, _ id: Int, _ method: String, _
 
 func nanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+/// Seconds to parse one request line whose string param is `megabytes` MB of `\u00e9` escapes
+/// (or, with `raw`, the same text as raw UTF-8); the best of `repeats` runs.
+func jsonParseSeconds(megabytes: Int, raw: Bool, repeats: Int = 2) -> Double {
+    let unit = raw ? Array("é".utf8) : Array(#"\u00e9"#.utf8)
+    let count = megabytes * 1_000_000 / unit.count
+    var line = Array(#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"text":""#.utf8)
+    line.reserveCapacity(line.count + count * unit.count + 4)
+    for _ in 0..<count { line += unit }
+    line += Array(#""}}"#.utf8)
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let begin = nanoseconds()
+        guard let value = try? JSONValue(parsing: line), value["params"]?["text"]?.stringValue?.count == count else {
+            fatalError("the JSON parser rejected or mangled the benchmark line")
+        }
+        best = min(best, Double(nanoseconds() - begin) / 1e9)
+    }
+    return best
+}
+
+/// Prints the JSON parser's figures: `\u` escapes against the same text as raw UTF-8.
+func printJSONFigures() {
+    print("JSON parser: one request line with a string of \\u00e9 escapes (best of 2)")
+    for megabytes in [1, 12] {
+        let escaped = jsonParseSeconds(megabytes: megabytes, raw: false)
+        let raw = jsonParseSeconds(megabytes: megabytes, raw: true)
+        print(
+            "\(megabytes) MB".padding(toLength: 8, withPad: " ", startingAt: 0)
+                + String(format: "escapes %.3f s   raw UTF-8 %.3f s", escaped, raw))
+    }
+}
+
 @main
 struct ProtocolBench {
     static func main() throws {
+        if CommandLine.arguments.contains("--json-only") {
+            printJSONFigures()
+            return
+        }
         // Setup: a manifests folder for the echo test agent and an `agenthost serve` child.
         let arguments = CommandLine.arguments
         func option(_ name: String, default value: Int) -> Int {
@@ -198,6 +236,7 @@ struct ProtocolBench {
         print(
             "reproduce: swift build -c release && .build/release/protocol-bench --requests \(roundTrips) --pipelined \(pipelined)"
         )
+        printJSONFigures()
 
     }
 }

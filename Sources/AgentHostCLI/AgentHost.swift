@@ -47,7 +47,7 @@ struct AgentHost: AsyncParsableCommand {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             var standardError = StandardError()
             print(fullMessage(for: error), to: &standardError)
-            Foundation.exit(HostExit.inputError.rawValue)
+            Foundation.exit(HostExit.usageError.rawValue)
         }
     }
 }

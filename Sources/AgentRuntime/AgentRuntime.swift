@@ -76,7 +76,7 @@ public final class AgentRuntime: Sendable {
                 backend: .cFunction(function), logger: logger)
         }
         let path = try resolver.resolve(manifest)
-        try Self.vetLibrary(at: path, for: manifest)
+        try Self.vetLibrary(at: path, for: manifest, resolver: resolver)
         let plugin = try AgentV1Plugin.load(path: path, manifest: manifest, logger: logger)
         logger.debug(
             "loaded agent",
@@ -99,10 +99,11 @@ public final class AgentRuntime: Sendable {
             logger: logger)
     }
 
-    /// Refuses a library file group or others may write, and one whose SHA-256 differs from
-    /// the manifest's `sha256`; used for every file the runtime resolves itself.
-    static func vetLibrary(at path: String, for manifest: Manifest) throws(AgentRuntimeError) {
-        try LibraryResolver.checkPermissions(path, agent: manifest.name)
+    /// Refuses a library that another user could replace (the file, or a folder from it up to
+    /// its search root, writable by group or others or owned by another user) and one whose
+    /// SHA-256 differs from the manifest's `sha256`; used for every file the runtime resolves itself.
+    static func vetLibrary(at path: String, for manifest: Manifest, resolver: LibraryResolver) throws(AgentRuntimeError) {
+        try LibraryPermissions.check(path, root: resolver.root(of: path, for: manifest), agent: manifest.name)
         if let expected = manifest.sha256 {
             guard let actual = LibraryDigest.sha256Hex(ofFile: path) else {
                 throw AgentRuntimeError(.notLoadable, agent: manifest.name, "cannot read '\(path)' to check its sha256")

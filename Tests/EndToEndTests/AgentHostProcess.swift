@@ -29,12 +29,13 @@ struct AgentHostProcess {
         return folder + "/state.sqlite"
     }()
 
-    /// Runs `agenthost arguments...` in `directory` with extra environment, feeding `input` on stdin.
+    /// Runs `agenthost arguments...` in `directory` with extra environment, feeding `input` on stdin;
+    /// with `user`, as that uid (and gid) through setpriv, for tests of what another user may do.
     static func run(
         _ arguments: [String], in directory: String = repositoryRoot, environment: [String: String] = [:],
-        input: String? = nil
+        input: String? = nil, user: uid_t? = nil
     ) throws -> Result {
-        let process = makeProcess(arguments, in: directory, database: scratchDatabase)
+        let process = makeProcess(arguments, in: directory, database: scratchDatabase, user: user)
         for (key, value) in environment { process.environment?[key] = value }
         let stdout = Pipe()
         let stderr = Pipe()
@@ -78,10 +79,19 @@ struct AgentHostProcess {
 
     /// `agenthost arguments...` in `directory`, not started, with AGENTHOST_DB set to `database`
     /// and no other AGENTHOST_* variable from the test's environment.
-    private static func makeProcess(_ arguments: [String], in directory: String, database: String?) -> Process {
+    /// `agenthost arguments...` in `directory`, as `user` (a uid, through setpriv) when given.
+    private static func makeProcess(
+        _ arguments: [String], in directory: String, database: String?, user: UInt32? = nil
+    ) -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments =
+                ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", buildFolder + "/agenthost"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["AGENTHOST_MANIFEST_PATH"] = nil

@@ -22,21 +22,26 @@ struct StoreFixture {
     var records: String { folder + "/invocations.txt" }
     var request: String { folder + "/request.json" }
 
-    /// Writes the manifests (each agent sleeping `sleepMilliseconds`) and the request.
-    init(sleepMilliseconds: Int, title: String = "Store test") throws {
+    /// The file that, while it exists, holds `agent` at the start of its run (`gated` fixtures).
+    func gate(_ agent: String) -> String { folder + "/gate-\(agent)" }
+
+    /// Writes the manifests (each agent sleeping `sleepMilliseconds`; with `gated`, each held
+    /// at its start while its `gate` file exists) and the request.
+    init(sleepMilliseconds: Int, title: String = "Store test", gated: Bool = false) throws {
         folder = try AgentHostProcess.temporaryFolder()
         try FileManager.default.createDirectory(atPath: folder + "/manifests", withIntermediateDirectories: true)
         for (name, dependencies) in Self.graph {
+            var config: JSONObject = [
+                "sleep_ms": .integer(Int64(sleepMilliseconds)), "record": .string(records), "echo_inputs": true,
+            ]
+            if gated { config["gate"] = .string(folder + "/gate-\(name)") }
             let manifest: JSONValue = [
                 "manifest_version": 1, "name": .string(name), "version": "1.0.0", "description": "sleeping test agent",
                 "library": "libTestExecAgent.so", "entry": .string("exec_entry_\(name)"), "kind": "agent-v1",
                 "capabilities": [], "dependencies": .array(dependencies.map { .string($0) }),
                 "outputs": .array([.string(name + "_out")]), "estimate_seconds": 5, "parallel_safe": true,
                 "max_retries": 1, "timeout_seconds": 30, "resources": [:], "alternatives": [],
-                "isolation": "in-process",
-                "config": [
-                    "sleep_ms": .integer(Int64(sleepMilliseconds)), "record": .string(records), "echo_inputs": true,
-                ],
+                "isolation": "in-process", "config": .object(config),
             ]
             try manifest.compactText.write(
                 toFile: folder + "/manifests/\(name).json", atomically: true, encoding: .utf8)

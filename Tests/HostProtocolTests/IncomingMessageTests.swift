@@ -57,3 +57,24 @@ private func code(_ message: IncomingMessage) -> Int? {
         #expect(error.message.contains("params must be an object, got a string"))
     }
 }
+
+@Suite struct IncomingMessageEdgeTests {
+    private func classify(_ text: String) -> IncomingMessage { IncomingMessage(line: Array(text.utf8)) }
+
+    @Test func aMalformedNotificationIsDroppedNotAnswered() {
+        #expect(
+            classify(#"{"jsonrpc":"2.0","method":"$/cancel_request","params":[1]}"#)
+                == .invalidNotification(
+                    method: "$/cancel_request",
+                    problem: "Invalid params for $/cancel_request: params must be an object, got an array"))
+        if case .invalidNotification = classify(#"{"jsonrpc":"1.0","method":"x"}"#) {} else {
+            Issue.record("a notification with a bad jsonrpc must not be answered")
+        }
+    }
+
+    @Test func clientResponsesWithANullOrMissingIdAreResponses() {
+        #expect(classify(#"{"jsonrpc":"2.0","id":null,"result":1}"#) == .response)
+        #expect(classify(#"{"jsonrpc":"2.0","error":{"code":1,"message":"x"}}"#) == .response)
+        #expect(classify(#"{"jsonrpc":"2.0","id":null}"#) != .response)
+    }
+}

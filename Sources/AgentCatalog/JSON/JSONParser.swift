@@ -217,43 +217,57 @@ private struct JSONParser {
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
+    /// Reads a string. Without escapes it is one validated slice of the input; with escapes the
+    /// decoded UTF-8 bytes are appended to one buffer (raw runs copied whole, each escape encoded
+    /// in place) and validated once at the end, so decoding is linear in the string's length.
     mutating func parseString() throws(JSONParseError) -> String {
         let start = index
         index += 1
-        var scalars = String.UnicodeScalarView()
         var runStart = index
+        var decoded: [UInt8] = []
         var hasEscapes = false
         while true {
             guard index < bytes.count else { throw error("unterminated string", at: start) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let tail = try decodeRun(runStart, index, stringStart: start)
+                guard hasEscapes else {
+                    let text = try decodeRun(runStart, index, stringStart: start)
+                    index += 1
+                    return text
+                }
+                decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
-                guard hasEscapes else { return tail }
-                scalars.append(contentsOf: tail.unicodeScalars)
-                return String(scalars)
+                // Raw runs are checked here, together: escapes only ever add whole, valid scalars,
+                // so the buffer is valid exactly when every raw run is.
+                guard let text = String(validating: decoded, as: UTF8.self) else {
+                    throw error("string is not valid UTF-8", at: start)
+                }
+                return text
             }
             if byte < 0x20 { throw error("control character in a string must be escaped") }
             if byte != UInt8(ascii: "\\") {
                 index += 1
                 continue
             }
-            hasEscapes = true
-            scalars.append(contentsOf: try decodeRun(runStart, index, stringStart: start).unicodeScalars)
+            if !hasEscapes {
+                hasEscapes = true
+                decoded.reserveCapacity(index - runStart + 64)
+            }
+            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
             index += 1
             guard index < bytes.count else { throw error("unterminated escape sequence") }
             let escape = bytes[index]
             index += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
-            case UInt8(ascii: "u"): scalars.append(try parseUnicodeEscape())
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+            case UInt8(ascii: "b"): decoded.append(0x08)
+            case UInt8(ascii: "f"): decoded.append(0x0C)
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "u"):
+                let scalar = try parseUnicodeEscape()
+                UTF8.encode(scalar) { decoded.append($0) }
             default: throw error("invalid escape sequence '\\\(Character(Unicode.Scalar(escape)))'", at: index - 2)
             }
             runStart = index

@@ -24,16 +24,17 @@ public struct ManifestProblem: Error, Sendable, Hashable, CustomStringConvertibl
         self.column = column
     }
 
-    /// `<file>:<line>:<column>: <field>: <message>`, without the absent parts.
+    /// `<file>:<line>:<column>: <field>: <message>`, without the absent parts, on one line: control
+    /// characters and escape sequences in any part are shown escaped (`String.escapedForTerminal`).
     public var description: String {
-        var text = file
+        var text = file.escapedForTerminal
         if let line {
             text += ":\(line)"
             if let column { text += ":\(column)" }
         }
         text += ": "
-        if let field { text += "\(field): " }
-        return text + message
+        if let field { text += "\(field.escapedForTerminal): " }
+        return text + message.escapedForTerminal
     }
 }
 

@@ -103,7 +103,8 @@ extension AgentHost.Agents {
                         _ = try runtime.load(manifest)
                     } catch {
                         let field = manifest.kind == .command ? "command" : "library"
-                        problems.append("\(manifest.source.file): \(field): \(error.message)")
+                        problems.append(
+                            "\(manifest.source.file.escapedForTerminal): \(field): \(error.message.escapedForTerminal)")
                     }
                 }
                 runtime.shutdownAll()
@@ -120,6 +121,16 @@ extension AgentHost.Agents {
             throw HostExit.inputError
         }
     }
+}
+
+/// Exits 2 when no manifest was found at all, saying where the host looked and how to point it
+/// elsewhere (before any goal could be blamed for naming agents that were never discovered).
+func requireManifests(_ discovery: DiscoveryResult, host: HostOptions) throws {
+    guard discovery.manifestFiles.isEmpty && discovery.problems.isEmpty else { return }
+    reportError(
+        "no manifests found; searched \(host.describeManifestFolders()). Name a folder with --manifests DIR "
+            + "or AGENTHOST_MANIFEST_PATH, or run from the folder that holds AgentManifests/")
+    throw HostExit.inputError
 }
 
 /// Prints discovery problems to stderr without stopping: one bad manifest never hides the good ones.

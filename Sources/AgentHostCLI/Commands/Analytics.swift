@@ -9,7 +9,7 @@ extension AgentHost {
         static let configuration = CommandConfiguration(
             abstract: "Compare a workflow's estimates with what happened: per agent and in total.",
             discussion: """
-                Shows estimated and actual seconds per agent and for the workflow, the realized \\
+                Shows estimated and actual seconds per agent and for the workflow, the realized \
                 critical path, bottlenecks, retries and recommendations.
                 """)
 
@@ -19,7 +19,7 @@ extension AgentHost {
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         func run() throws {
-            let store = try self.store.openExisting(for: "analytics")
+            guard let store = try self.store.openForReading(for: "analytics") else { throw self.store.noStoreFor(id) }
             let analytics = try self.store.attempt { () throws(StoreError) in try store.analytics(workflowId: id) }
             print(json ? analytics.json.prettyText : analytics.table, terminator: json ? "\n" : "")
         }
@@ -37,7 +37,7 @@ extension AgentHost {
         @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var html: String
 
         func run() throws {
-            let store = try self.store.openExisting(for: "report")
+            guard let store = try self.store.openForReading(for: "report") else { throw self.store.noStoreFor(id) }
             let page = try self.store.attempt { () throws(StoreError) in try store.reportHTML(workflowId: id) }
             do {
                 try Data(page.utf8).write(to: URL(fileURLWithPath: html), options: .atomic)

@@ -35,10 +35,16 @@ extension AgentHost {
         @Option(help: "The workflow id (default wf-<time>-<pid>).") var id: String?
 
         func run() throws {
+            if let id, let problem = WorkflowIdentifier.problem(with: id) {
+                reportError("--id '\(id)': \(problem) (it names the run's folder under --out)")
+                throw HostExit.inputError
+            }
             if json { try CommandOutput.protect() }  // before any plugin loads: a plugin's prints go to stderr
             let workflowRequest = overrides.apply(to: try RequestFile.load(request))
             let discovery = host.discover()
+            try requireManifests(discovery, host: host)
             warnAboutProblems(discovery)
+            try Self.checkOutputFolder(out)
             let store = try self.store.openForWriting()
             let logger = host.makeLogger()
             let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
@@ -87,6 +93,27 @@ extension AgentHost {
                     Data("workflow id: \(status.workflowId)\ndetails: \(details)\nartifacts: \(artifacts)\n".utf8))
             }
             if status.state != .completed { throw HostExit.workflowFailed }
+        }
+
+        /// Creates the `--out` folder and checks it is writable, before any agent starts; exits 2
+        /// naming the path and why otherwise.
+        static func checkOutputFolder(_ out: String) throws {
+            let path = absolutePath(out)
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                let reason = error.localizedDescription
+                reportError(
+                    "--out \(path): cannot create the folder for the agents' files (\(reason)); "
+                        + "pass --out DIR in a folder you can write")
+                throw HostExit.inputError
+            }
+            guard access(path, W_OK | X_OK) == 0 else {
+                reportError(
+                    "--out \(path): the folder for the agents' files is not writable (\(String(cString: strerror(errno)))); "
+                        + "pass --out DIR in a folder you can write")
+                throw HostExit.inputError
+            }
         }
 
         /// Ctrl-C cancels the workflow (a second one kills the host as usual).

@@ -53,7 +53,8 @@ extension AgentHost {
                 configuration: .init(
                     maximumLineBytes: maximumLineBytes, serverVersion: AgentHost.configuration.version),
                 logger: logger)
-            if server.run().status != 0 { throw HostExit.workflowFailed }
+            let code = HostExit.code(for: server.run())
+            if code != .success { throw code }
         }
     }
 }

@@ -9,9 +9,9 @@ extension AgentHost {
         static let configuration = CommandConfiguration(
             abstract: "Show the stored workflows, or one workflow's agents, progress and timings.",
             discussion: """
-                Reads the store, also while another process runs the workflow. A workflow whose \\
-                host died shows as interrupted (`agenthost resume ID` finishes it). With --json, one \\
-                workflow is printed as {workflow_id, state, progress_percentage, agents_status, counts, \\
+                Reads the store, also while another process runs the workflow. A workflow whose \
+                host died shows as interrupted (`agenthost resume ID` finishes it). With --json, one \
+                workflow is printed as {workflow_id, state, progress_percentage, agents_status, counts, \
                 execution_info, agents}; all of them as {workflows: [...]}.
                 """)
 
@@ -21,7 +21,11 @@ extension AgentHost {
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         func run() throws {
-            let store = try self.store.openExisting(for: "status")
+            guard let store = try self.store.openForReading(for: "status") else {
+                if let id { throw self.store.noStoreFor(id) }
+                print(json ? JSONValue.object(["workflows": []]).prettyText : self.store.noRunsYet)
+                return
+            }
             if let id {
                 let status = try self.store.attempt { () throws(StoreError) in try store.status(workflowId: id) }
                 print(json ? status.json.prettyText : WorkflowTables.status(status), terminator: json ? "\n" : "")
@@ -51,7 +55,10 @@ extension AgentHost {
         }
 
         func run() throws {
-            let store = try self.store.openExisting(for: "history")
+            guard let store = try self.store.openForReading(for: "history") else {
+                print(json ? JSONValue.object(["workflows": []]).prettyText : self.store.noRunsYet)
+                return
+            }
             let summaries = Array(
                 try self.store.attempt { () throws(StoreError) in try store.workflows() }.prefix(limit))
             if json {

@@ -16,7 +16,8 @@ extension AgentHost {
         func run() throws {
             let status = WorkerLoop.run(
                 input: STDIN_FILENO, output: STDOUT_FILENO, logger: host.makeLogger("agenthost-worker"))
-            if status != 0 { throw ExitCode(status) }
+            let code = HostExit.code(forWorkerStatus: status)
+            if code != .success { throw code }
         }
     }
 }

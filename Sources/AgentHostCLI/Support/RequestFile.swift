@@ -5,7 +5,8 @@ import WorkflowPlanning
 
 /// Loading a request file (Examples/*.json) with errors that name the file and the field.
 enum RequestFile {
-    /// Reads and validates the request at `path`; prints the problem and exits 2 when it is wrong.
+    /// Reads and validates the request at `path`, and checks that every `campaign.sources` file
+    /// exists (relative to the request's folder); prints the problem and exits 2 when it is wrong.
     static func load(_ path: String) throws -> WorkflowRequest {
         guard let data = FileManager.default.contents(atPath: path) else {
             reportError("cannot read request file '\(path)'")
@@ -18,12 +19,19 @@ enum RequestFile {
             reportError("\(path):\(error.line):\(error.column): not valid JSON: \(error.message)")
             throw HostExit.inputError
         }
+        let request: WorkflowRequest
         do throws(PlanningError) {
-            return try WorkflowRequest(json: json)
+            request = try WorkflowRequest(json: json)
         } catch {
             reportError("\(path): \(error.message)")
             throw HostExit.inputError
         }
+        let missing = CampaignSources.problems(in: request.campaign, baseDirectory: baseDirectory(of: path))
+        guard missing.isEmpty else {
+            for problem in missing { reportError("\(path): \(problem)") }
+            throw HostExit.inputError
+        }
+        return request
     }
 
     /// The folder of the request file: relative paths in the campaign resolve against it.

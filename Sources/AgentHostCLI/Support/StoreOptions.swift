@@ -48,11 +48,42 @@ struct StoreOptions: ParsableArguments {
         return try open(path)
     }
 
+    /// The store, opened read-only, for a command that only reads it (`status`, `history`,
+    /// `analytics`, `report`): nil when there is no store yet (no workflow was recorded: a result,
+    /// not an error); exits 2 when it cannot be read or under `--no-store`.
+    func openForReading(for command: String) throws -> SQLiteStore? {
+        if noStore {
+            reportError("\(command) reads the store; --no-store leaves nothing to read")
+            throw HostExit.inputError
+        }
+        let path = self.path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return try SQLiteStore(readingAt: path)
+        } catch where error.code == .olderSchema && FileManager.default.isWritableFile(atPath: path) {
+            // An older build's store that this user may write: upgrade it, as any writing command would.
+            return try open(path)
+        } catch {
+            throw HostExit.failure(error)
+        }
+    }
+
+    /// The sentence a reading command prints when there is no store yet.
+    var noRunsYet: String {
+        "no runs yet: there is no store at \(path) (`agenthost run REQUEST` records one; --db PATH or AGENTHOST_DB reads another)"
+    }
+
+    /// Reports that workflow `id` cannot be found because there is no store yet; exit 2.
+    func noStoreFor(_ id: String) -> ExitCode {
+        reportError("no workflow with id \(id): there is no store at \(path) yet (pass --db PATH or set AGENTHOST_DB)")
+        return HostExit.inputError
+    }
+
     /// The store when one exists at the path, for read-only use (`plan`'s learned estimates);
     /// nil when there is none or under `--no-store`. Never creates the file.
     func openIfPresent() throws -> SQLiteStore? {
-        guard !noStore, FileManager.default.fileExists(atPath: path) else { return nil }
-        return try open(path)
+        guard !noStore else { return nil }
+        return try openForReading(for: "plan")
     }
 
     /// Runs `body`; a store error is reported (an unknown id naming the database) and exits 2.

@@ -22,6 +22,19 @@
  *     is valid only for the duration of the call that received it. Copy what you keep.
  *
  * Threading rules are stated on each function below.
+ *
+ * Failures that cross `run`
+ *   - A plugin must not let a C++ exception, a Rust panic or a longjmp leave any function
+ *     the host calls: unwinding through the host is undefined behaviour. Catch inside and
+ *     return AGENT_STATUS_ERROR with a message.
+ *   - A crash inside a call (a signal such as SIGSEGV, a Swift trap, abort, an uncaught
+ *     exception that reaches std::terminate) ends the process it happens in: for an agent
+ *     with `"isolation": "process"` that is the worker, and the attempt fails with the
+ *     signal named; for an in-process agent it is the host itself. Use process isolation
+ *     for code that may crash.
+ *
+ * Layout: docs/PLUGIN_ABI.md lists every field's offset and size on 64-bit platforms, for
+ * authors binding from other languages; a test checks that table against this header.
  */
 #ifndef AGENT_PLUGIN_H
 #define AGENT_PLUGIN_H
@@ -99,6 +112,10 @@ typedef struct agent_host {
     uint32_t reserved0;
     /** Opaque host data; plugins must not touch it (ABI 1.0 and later). */
     void *host_data;
+    /*
+     * The three functions below are never NULL in a table an ABI 1.x host passes; a member
+     * appended by a later 1.x may be absent (check `struct_size`) but is never NULL when present.
+     */
     /**
      * Writes a log line attributed to the calling agent (ABI 1.0 and later).
      * `level` is one of AGENT_LOG_*; `message` is copied.
@@ -167,10 +184,16 @@ typedef agent_status (*agent_init_fn)(const agent_host *host, const char *config
  * Called on a host worker thread, never on the host's main thread. If the manifest says
  * `parallel_safe: true` it may be called concurrently from several threads with the same
  * `state`; otherwise the host never overlaps two calls. `input_json` holds
- * `input_length` bytes of a UTF-8 JSON object:
- * {"workflow_id", "agent", "attempt", "campaign", "inputs": {dependency: output}}.
- * Fill `output` and return a status. Poll `host->is_cancelled` in long loops and return
- * AGENT_STATUS_CANCELLED when it says so.
+ * `input_length` bytes of a UTF-8 JSON object (a NUL follows them as a courtesy):
+ * {"workflow_id", "agent", "attempt", "campaign", "inputs": {dependency: output},
+ *  "artifacts_dir", "base_dir"}
+ * where `inputs` holds each completed dependency's output object (a failed soft dependency
+ * as {"error": message}), `artifacts_dir` is the workflow's folder for files (create it
+ * before writing) and `base_dir` the folder relative campaign paths resolve against.
+ * Members may be added: ignore those you do not know. `state` is what `init` stored (NULL
+ * without `init`); `host` is never NULL. Fill `output` and return a status. Poll
+ * `host->is_cancelled` in long loops and return AGENT_STATUS_CANCELLED when it says so.
+ * Never let an exception or panic unwind out of `run` (see "Failures that cross `run`").
  */
 typedef agent_status (*agent_run_fn)(void *state, const agent_host *host, const char *input_json,
                                      size_t input_length, agent_output *output);

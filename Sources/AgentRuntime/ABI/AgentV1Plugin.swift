@@ -79,8 +79,11 @@ struct AgentV1Plugin: @unchecked Sendable {
         guard name == agent else {
             throw AgentRuntimeError(
                 .nameMismatch, agent: agent,
-                "'\(path)': descriptor name is " + (name.map { "'\($0)'" } ?? "NULL")
-                    + ", expected '\(agent)' (the manifest's `name`)")
+                "'\(path)': the descriptor its entry '\(manifest.entry)' returns is named "
+                    + (name.map { "'\($0)'" } ?? "NULL") + ", but the manifest \(manifest.source.file) names the agent '\(agent)'; "
+                    + "they must be equal. One library serves several agents only through one entry symbol per "
+                    + "agent: export another entry function whose descriptor is named '\(agent)' and name it in "
+                    + "this manifest's `entry` (docs/PLUGIN_ABI.md), or correct the manifest's `name`")
         }
         guard let run = descriptor.run, let freeOutput = descriptor.free_output else {
             let missing = [descriptor.run == nil ? "run" : nil, descriptor.free_output == nil ? "free_output" : nil]

@@ -1,3 +1,4 @@
+import AgentCatalog
 import AgentPluginABI
 import Foundation
 import Logging
@@ -33,11 +34,13 @@ final class HostCallBox: Sendable {
             return
         }
         let metadata: Logger.Metadata = ["agent": "\(agent)"]
+        // A plugin's text goes to a terminal: no line splitting, no escape sequences.
+        let line = message.escapedForTerminal
         switch level {
-        case .debug: logger.debug("\(message)", metadata: metadata)
-        case .info: logger.info("\(message)", metadata: metadata)
-        case .warning: logger.warning("\(message)", metadata: metadata)
-        case .error: logger.error("\(message)", metadata: metadata)
+        case .debug: logger.debug("\(line)", metadata: metadata)
+        case .info: logger.info("\(line)", metadata: metadata)
+        case .warning: logger.warning("\(line)", metadata: metadata)
+        case .error: logger.error("\(line)", metadata: metadata)
         }
     }
 

@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import Synchronization
 
 // Implementation notes
 // A c-function agent's `library` resolves like an agent-v1 plugin's (manifest folder,
@@ -9,6 +10,9 @@ import Foundation
 // loader searches for it (LD_LIBRARY_PATH, ld.so.cache, the default folders). The host does
 // not pick that file, so it cannot vet it before loading: a manifest that pins such a
 // library with `sha256` is refused rather than checked after its code was mapped and run.
+// A library the system loader found is opened and located (its file read from
+// /proc/self/maps) once per process: later agents naming the same soname reuse it, so they
+// cost what an agent whose library lies in its manifest folder costs.
 
 /// The library of a c-function agent, opened with RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE.
 ///
@@ -20,6 +24,9 @@ struct CFunctionLibrary: @unchecked Sendable {
     /// Whether the system loader found the file (a bare soname found in no search folder).
     let foundBySystemLoader: Bool
     private let handle: UnsafeMutableRawPointer
+
+    /// Libraries the system loader found, by soname, once `located` found their file.
+    private static let systemLibraries = Mutex<[String: CFunctionLibrary]>([:])
 
     /// Resolves, vets and opens `manifest.library`.
     static func open(_ manifest: Manifest, resolver: LibraryResolver) throws(AgentRuntimeError) -> CFunctionLibrary {
@@ -37,10 +44,11 @@ struct CFunctionLibrary: @unchecked Sendable {
                         + "checked before it is loaded; copy the library into a plugin folder to pin it, or remove "
                         + "`sha256` from \(manifest.source.file)")
             }
+            if let known = systemLibraries.withLock({ $0[manifest.library] }) { return known }
             path = manifest.library
             bySystemLoader = true
         }
-        if !bySystemLoader { try AgentRuntime.vetLibrary(at: path, for: manifest) }
+        if !bySystemLoader { try AgentRuntime.vetLibrary(at: path, for: manifest, resolver: resolver) }
         _ = dlerror()
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let searched = resolver.baseFolders(for: manifest).joined(separator: ", ")
@@ -69,11 +77,18 @@ struct CFunctionLibrary: @unchecked Sendable {
     /// it (e.g. /usr/lib/x86_64-linux-gnu/libm.so.6 for "libm.so.6"), read from
     /// /proc/self/maps (glibc declares dladdr only under _GNU_SOURCE, which Swift's Glibc
     /// module is not built with).
+    /// The result is kept for the process, so the next `open` of the same soname returns it.
     func located(_ address: UnsafeMutableRawPointer) -> CFunctionLibrary {
-        guard foundBySystemLoader, let file = Self.mappedFile(containing: UInt(bitPattern: address)) else {
-            return self
+        guard foundBySystemLoader, Self.isBareSoname(path) else { return self }
+        let soname = path
+        return Self.systemLibraries.withLock { known in
+            if let library = known[soname] { return library }
+            guard let file = Self.mappedFile(containing: UInt(bitPattern: address)) else { return self }
+            let library = CFunctionLibrary(
+                path: LibraryResolver.realPath(file) ?? file, foundBySystemLoader: true, handle: handle)
+            known[soname] = library
+            return library
         }
-        return CFunctionLibrary(path: LibraryResolver.realPath(file) ?? file, foundBySystemLoader: true, handle: handle)
     }
 
     /// The file mapped at `address` in this process, from lines such as

@@ -36,7 +36,8 @@ struct CommandResolver: Sendable {
             path = found
         }
         try Self.checkExecutable(path, agent: manifest.name)
-        try LibraryResolver.checkPermissions(path, agent: manifest.name, field: "command")
+        try LibraryPermissions.check(
+            path, root: libraries.root(of: path, for: manifest), agent: manifest.name, field: "command")
         return path
     }
 

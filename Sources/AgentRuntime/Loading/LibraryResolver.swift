@@ -65,21 +65,9 @@ struct LibraryResolver: Sendable {
             .libraryNotFound, agent: agent, "\(field) '\(path)' not found; searched: " + bases.joined(separator: ", "))
     }
 
-    /// Refuses a library file that group or others may write to.
-    static func checkPermissions(_ path: String, agent: String, field: String = "library") throws(AgentRuntimeError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw AgentRuntimeError(.notLoadable, agent: agent, "cannot stat '\(path)': \(reason)")
-        }
-        let mode = info.st_mode & 0o7777
-        if mode & 0o022 != 0 {
-            throw AgentRuntimeError(
-                .insecurePermissions, agent: agent,
-                "\(field) '\(path)' has mode \(String(mode, radix: 8)), writable by "
-                    + (mode & 0o020 != 0 ? (mode & 0o002 != 0 ? "group and others" : "group") : "others")
-                    + "; any user could replace the code the host runs. Fix it with: chmod go-w '\(path)'")
-        }
+    /// The search root (symlink-free) a resolved library lies in: the first base folder holding it.
+    func root(of path: String, for manifest: Manifest) -> String? {
+        baseFolders(for: manifest).compactMap(Self.realPath).first { Self.isInside(path, $0) }
     }
 
     static func realPath(_ path: String) -> String? {

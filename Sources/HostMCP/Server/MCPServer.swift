@@ -112,6 +112,9 @@ public final class MCPServer: Sendable {
             send(error: error, id: id)
         case .response:
             logger.debug("ignored a response from the client: this server sends no requests")
+        case .invalidNotification(let method, let problem):
+            // A notification is never answered, not even a malformed one (JSON-RPC 2.0).
+            logger.warning("ignored notification \(method.escapedForTerminal): \(problem.escapedForTerminal)")
         case .notification(let method, let params):
             handleNotification(method, params: params)
         case .request(let id, let method, let params):

@@ -21,10 +21,10 @@ extension FrameWriter {
 }
 
 extension ProtocolChannel {
-    /// Reads messages from `input` until the end of input, handing each to `handle`; an
-    /// oversized line is answered with the line-too-long error through `writer`, blank lines
-    /// are skipped. Blocks the calling thread.
-    public func readMessages(maximumLineBytes: Int, writer: FrameWriter, _ handle: (IncomingMessage) -> Void) {
+    /// Reads lines from `input` until the end of input, handing each non-blank one to `handle`
+    /// as its bytes; an oversized line is answered with the line-too-long error through
+    /// `writer`. Blocks the calling thread.
+    public func readLines(maximumLineBytes: Int, writer: FrameWriter, _ handle: ([UInt8]) -> Void) {
         let reader = LineReader(fileDescriptor: input, maximumLineBytes: maximumLineBytes)
         while let line = reader.next() {
             switch line {
@@ -32,8 +32,13 @@ extension ProtocolChannel {
                 writer.send(error: .lineTooLong(length: length, limit: maximumLineBytes), id: nil)
             case .line(let bytes):
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                handle(IncomingMessage(line: bytes))
+                handle(bytes)
             }
         }
+    }
+
+    /// `readLines`, each line parsed into a message on the reading thread.
+    public func readMessages(maximumLineBytes: Int, writer: FrameWriter, _ handle: (IncomingMessage) -> Void) {
+        readLines(maximumLineBytes: maximumLineBytes, writer: writer) { handle(IncomingMessage(line: $0)) }
     }
 }

@@ -6,8 +6,10 @@ public enum IncomingMessage: Sendable, Equatable {
     case request(id: RequestID, method: String, params: JSONObject)
     /// A notification: no response.
     case notification(method: String, params: JSONObject)
-    /// A response from the client (the server sends no requests, so it is ignored).
+    /// A response from the client (the server sends no requests, so it is ignored and logged).
     case response
+    /// A notification that is malformed: it is logged on stderr, never answered.
+    case invalidNotification(method: String, problem: String)
     /// Something that gets an error response; `id` is the request's id when it could be read.
     case invalid(id: RequestID?, error: ProtocolError)
 
@@ -24,6 +26,11 @@ public enum IncomingMessage: Sendable, Equatable {
     }
 
     /// Classifies a parsed JSON value.
+    ///
+    /// A message with `result` or `error` and no `method` is a client's response (ignored, whatever
+    /// its id, `null` included). A message with a string `method` and no `id` is a notification: it is
+    /// never answered, so its other faults (bad `jsonrpc`, unknown members, non-object `params`) make
+    /// it `.invalidNotification`, which the server logs and drops.
     public init(json value: JSONValue) {
         guard case .object(let members) = value else {
             if case .array = value {
@@ -35,8 +42,19 @@ public enum IncomingMessage: Sendable, Equatable {
             }
             return
         }
+        if members["method"] == nil, members["result"] != nil || members["error"] != nil {
+            self = .response
+            return
+        }
+        if members["id"] == nil, let method = members["method"]?.stringValue {
+            if let problem = Self.envelopeProblem(members, method: method) {
+                self = .invalidNotification(method: method, problem: problem.message)
+            } else {
+                self = .notification(method: method, params: members["params"]?.objectValue ?? [:])
+            }
+            return
+        }
         var id: RequestID?
-        let hasId = members["id"] != nil
         if let rawId = members["id"] {
             id = RequestID(json: rawId)
             if id == nil {
@@ -45,44 +63,44 @@ public enum IncomingMessage: Sendable, Equatable {
                 return
             }
         }
-        guard members["jsonrpc"] == .string("2.0") else {
-            let got = members["jsonrpc"].map { $0.compactText } ?? "nothing"
-            self = .invalid(id: id, error: .invalidRequest("jsonrpc must be \"2.0\", got \(got)"))
-            return
-        }
         guard let rawMethod = members["method"] else {
-            if hasId, members["result"] != nil || members["error"] != nil {
-                self = .response
+            if let problem = Self.envelopeProblem(members, method: nil) {
+                self = .invalid(id: id, error: problem)
             } else {
                 self = .invalid(id: id, error: .invalidRequest("method is missing"))
             }
             return
         }
         guard let method = rawMethod.stringValue else {
-            self = .invalid(id: id, error: .invalidRequest("method must be a string, got \(rawMethod.typeDescription)"))
-            return
-        }
-        for key in members.keys where !["jsonrpc", "id", "method", "params"].contains(key) {
-            self = .invalid(
-                id: id, error: .invalidRequest("unknown member \(key); expected jsonrpc, id, method, params"))
-            return
-        }
-        var params = JSONObject()
-        if let rawParams = members["params"] {
-            switch rawParams {
-            case .object(let object): params = object
-            case .null: break
-            default:
-                let error = ProtocolError.invalidParams(
-                    method: method, param: "params", "must be an object, got \(rawParams.typeDescription)")
-                self = .invalid(id: id, error: error)
-                return
+            if let problem = Self.envelopeProblem(members, method: nil) {
+                self = .invalid(id: id, error: problem)
+            } else {
+                self = .invalid(
+                    id: id, error: .invalidRequest("method must be a string, got \(rawMethod.typeDescription)"))
             }
+            return
         }
-        if let id {
-            self = .request(id: id, method: method, params: params)
-        } else {
-            self = .notification(method: method, params: params)
+        if let problem = Self.envelopeProblem(members, method: method) {
+            self = .invalid(id: id, error: problem)
+            return
         }
+        self = .request(id: id!, method: method, params: members["params"]?.objectValue ?? [:])
+    }
+
+    /// The first fault of a message's envelope other than its id and method: `jsonrpc`, unknown
+    /// members, `params` that is not an object (checked only when `method` is known).
+    private static func envelopeProblem(_ members: JSONObject, method: String?) -> ProtocolError? {
+        guard members["jsonrpc"] == .string("2.0") else {
+            let got = members["jsonrpc"].map { $0.compactText } ?? "nothing"
+            return .invalidRequest("jsonrpc must be \"2.0\", got \(got)")
+        }
+        guard let method else { return nil }
+        for key in members.keys where !["jsonrpc", "id", "method", "params"].contains(key) {
+            return .invalidRequest("unknown member \(key); expected jsonrpc, id, method, params")
+        }
+        if let rawParams = members["params"], rawParams.objectValue == nil, rawParams != .null {
+            return .invalidParams(method: method, param: "params", "must be an object, got \(rawParams.typeDescription)")
+        }
+        return nil
     }
 }

@@ -4,8 +4,8 @@ extension ProtocolServer {
     /// Every method, by name. A handler returns the result, or nil when it answers later
     /// through its RequestContext.
     static let methods: [String: Method] = [
-        "initialize": Method(needsInitialize: false, ProtocolServer.initialize),
-        "shutdown": Method(needsInitialize: false, ProtocolServer.shutdown),
+        "initialize": Method(needsInitialize: false, runsInline: true, ProtocolServer.initialize),
+        "shutdown": Method(needsInitialize: false, runsInline: true, ProtocolServer.shutdown),
         "agents/list": Method(ProtocolServer.listAgents),
         "agents/describe": Method(ProtocolServer.describeAgent),
         "agents/reload": Method(ProtocolServer.reloadAgents),

@@ -1,4 +1,5 @@
 import AgentCatalog
+import Foundation
 import WorkflowEvents
 import WorkflowPlanning
 
@@ -36,6 +37,13 @@ extension ProtocolServer {
             plan = kept
         case (.some, .none):
             plan = try makePlan(context)
+        }
+        let base = baseDirectory ?? FileManager.default.currentDirectoryPath
+        if let missing = CampaignSources.problems(in: plan.request.campaign, baseDirectory: base).first {
+            throw ProtocolError.invalidParams(
+                method: context.method, param: "request.\(missing.field)",
+                "names the source file '\(missing.path)', which \(missing.exists ? "is not a readable file" : "does not exist") "
+                    + "(looked at \(missing.resolved)); relative paths resolve against base_directory")
         }
         guard !context.isCancelled else { return nil }
         let workflowId = try workflows.start(plan: plan, catalog: directory.catalog, baseDirectory: baseDirectory)
@@ -159,6 +167,18 @@ extension ProtocolServer {
             }
         }
         context.onCancel { subscription.cancel() }
+        // The input ended: the workflow was just interrupted (its agents are abandoned when the
+        // process exits), which is the answer unless it finished meanwhile.
+        context.onEndOfInput {
+            subscription.cancel()
+            do throws(ProtocolError) {
+                var status = try backend.status(workflowId: id)
+                if !status.state.isFinished { status.state = .interrupted }
+                context.respond(status.json)
+            } catch {
+                context.fail(error)
+            }
+        }
         return nil
     }
 

@@ -6,11 +6,16 @@ import Synchronization
 import WorkflowHosting
 import WorkflowPlanning
 
-// Implementation notes: one thread reads lines (blocking read(2)) and classifies them; every
-// request runs on a concurrent dispatch queue, never on the reader thread or Swift's
+// Implementation notes: one thread reads lines (blocking read(2)). Lines up to
+// `inlineParseBytes` are parsed and admitted on it, in input order; a longer line is parsed on
+// the concurrent queue, so one huge line cannot hold up the lines after it. Until the session
+// is initialized every line is parsed inline and `initialize` and `shutdown` run on the reader
+// itself, so messages sent in the same write as `initialize` see its effect, in order. Every
+// other request runs on a concurrent dispatch queue, never on the reader thread or Swift's
 // cooperative pool, so a slow method never holds up the next line. Each request is answered
-// exactly once through its RequestContext: by the handler, or by `$/cancel_request`, whichever
-// comes first. All output goes through one FrameWriter, so frames never interleave.
+// exactly once through its RequestContext: by the handler, by `$/cancel_request`, or at the
+// end of input by its end-of-input action, whichever comes first. All output goes through one
+// FrameWriter, so frames never interleave.
 
 /// A JSON-RPC 2.0 session over a pair of file descriptors: the `agenthost serve` protocol.
 public final class ProtocolServer: Sendable {
@@ -48,12 +53,6 @@ public final class ProtocolServer: Sendable {
         case shutdown
         /// Input ended without `shutdown`; running workflows were interrupted.
         case endOfInput(interrupted: [String])
-
-        /// The process exit status: 1 when input ended while workflows still ran, else 0.
-        public var status: Int32 {
-            if case .endOfInput(let interrupted) = self, !interrupted.isEmpty { return 1 }
-            return 0
-        }
     }
 
     struct SessionState {
@@ -68,13 +67,19 @@ public final class ProtocolServer: Sendable {
     struct Method: Sendable {
         typealias Handler = @Sendable (ProtocolServer) -> (RequestContext) throws(ProtocolError) -> JSONValue?
         var needsInitialize = true
+        /// Runs on the reader thread, before the next line is read (for session-state changes).
+        var runsInline = false
         var handler: Handler
 
-        init(needsInitialize: Bool = true, _ handler: @escaping Handler) {
+        init(needsInitialize: Bool = true, runsInline: Bool = false, _ handler: @escaping Handler) {
             self.needsInitialize = needsInitialize
+            self.runsInline = runsInline
             self.handler = handler
         }
     }
+
+    /// Lines longer than this (in bytes) are parsed off the reader thread once the session is initialized.
+    static let inlineParseBytes = 64 * 1024
 
     let channel: ProtocolChannel
     let writer: FrameWriter
@@ -85,6 +90,7 @@ public final class ProtocolServer: Sendable {
     let session = Mutex(SessionState())
     let work = DispatchQueue(label: "agenthost.protocol.requests", attributes: .concurrent)
     let running = DispatchGroup()
+    let parsing = DispatchGroup()
 
     /// Creates a server.
     /// - Parameters:
@@ -107,7 +113,20 @@ public final class ProtocolServer: Sendable {
 
     /// Reads and answers requests until the end of input; blocks the calling thread.
     public func run() -> Exit {
-        channel.readMessages(maximumLineBytes: configuration.maximumLineBytes, writer: writer) { handle($0) }
+        channel.readLines(maximumLineBytes: configuration.maximumLineBytes, writer: writer) { bytes in
+            // Before `initialize` every line is handled in order on this thread; after it, a
+            // large line is parsed off the reader so that it holds up no other request.
+            if bytes.count <= Self.inlineParseBytes || !session.withLock({ $0.initialized }) {
+                handle(IncomingMessage(line: bytes))
+            } else {
+                parsing.enter()
+                work.async {
+                    defer { self.parsing.leave() }
+                    self.handle(IncomingMessage(line: bytes))
+                }
+            }
+        }
+        parsing.wait()
         return finishSession()
     }
 
@@ -118,7 +137,9 @@ public final class ProtocolServer: Sendable {
         case .invalid(let id, let error):
             send(error: error, id: id)
         case .response:
-            logger.debug("ignored a response from the client: this server sends no requests")
+            logger.warning("ignored a response message from the client: this server sends no requests")
+        case .invalidNotification(let method, let problem):
+            logger.warning("ignored notification \(method.escapedForTerminal): \(problem.escapedForTerminal)")
         case .notification(let method, let params):
             handleNotification(method, params: params)
         case .request(let id, let method, let params):
@@ -128,7 +149,7 @@ public final class ProtocolServer: Sendable {
 
     private func handleNotification(_ method: String, params: JSONObject) {
         guard method == "$/cancel_request" else {
-            logger.debug("ignored notification \(method)")
+            logger.debug("ignored notification \(method.escapedForTerminal)")
             return
         }
         guard let raw = params["id"], let id = RequestID(json: raw) else {
@@ -170,6 +191,10 @@ public final class ProtocolServer: Sendable {
         case .ok:
             break
         }
+        if spec.runsInline {
+            run(spec, context)
+            return
+        }
         running.enter()
         work.async {
             defer { self.running.leave() }
@@ -205,19 +230,31 @@ public final class ProtocolServer: Sendable {
 
     // MARK: - End of session
 
+    /// Ends the session after the end of input: every request read before it gets its real
+    /// answer (running workflows are interrupted first, so a `workflow/wait` answers with the
+    /// interrupted status), subscriptions write every event they queued, then the session ends.
     private func finishSession() -> Exit {
-        let (wasShutdown, pending, subscriptions) = session.withLock { state in
-            let result = (state.shuttingDown, Array(state.inFlight.values), Array(state.subscriptions.values))
-            state.shuttingDown = true
-            state.subscriptions = [:]
-            return result
+        let wasShutdown = session.withLock { state in
+            defer { state.shuttingDown = true }
+            return state.shuttingDown
         }
-        for context in pending { context.cancel() }
-        let interrupted = wasShutdown ? [] : backend.interruptAll()
-        if running.wait(timeout: .now() + 10) == .timedOut {
-            logger.warning("requests still running 10 s after the end of input")
+        var interrupted = wasShutdown ? [] : backend.interruptAll()
+        let pending = session.withLock { Array($0.inFlight.values) }
+        for context in pending { context.endOfInput() }
+        if running.wait(timeout: .now() + 30) == .timedOut {
+            let late = session.withLock { Array($0.inFlight.values) }
+            logger.warning(
+                "\(late.count) request(s) still running 30 s after the end of input were cancelled: \(late.map(\.method).joined(separator: ", "))")
+            for context in late { context.cancel() }
         }
-        for subscription in subscriptions { subscription.close() }
+        // A workflow/execute or resume that was in flight may have started one after the first interruption.
+        let mayHaveStarted = pending.contains { ["workflow/execute", "workflow/resume"].contains($0.method) }
+        if !wasShutdown && mayHaveStarted { interrupted = Array(Set(interrupted + backend.interruptAll())).sorted() }
+        let subscriptions = session.withLock { state in
+            defer { state.subscriptions = [:] }
+            return Array(state.subscriptions.values)
+        }
+        for subscription in subscriptions { subscription.finish() }
         if !interrupted.isEmpty { logger.info("interrupted workflows: \(interrupted.joined(separator: ", "))") }
         return wasShutdown ? .shutdown : .endOfInput(interrupted: interrupted)
     }

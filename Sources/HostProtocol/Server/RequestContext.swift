@@ -14,6 +14,8 @@ public final class RequestContext: Sendable {
         var finished = false
         var cancelled = false
         var onCancel: [@Sendable () -> Void] = []
+        var onEndOfInput: [@Sendable () -> Void] = []
+        var inputEnded = false
     }
 
     private let state = Mutex(State())
@@ -48,6 +50,29 @@ public final class RequestContext: Sendable {
         if runNow { action() }
     }
 
+    /// Runs `action` when the input ends while this request is still in flight, after running
+    /// workflows were interrupted (at once if that already happened): a `workflow/wait` answers
+    /// then with the interrupted status.
+    public func onEndOfInput(_ action: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            if state.finished { return false }
+            if state.inputEnded { return true }
+            state.onEndOfInput.append(action)
+            return false
+        }
+        if runNow { action() }
+    }
+
+    /// Runs the end-of-input actions of a request still in flight, and later ones at once.
+    func endOfInput() {
+        let actions = state.withLock { state -> [@Sendable () -> Void] in
+            state.inputEnded = true
+            defer { state.onEndOfInput = [] }
+            return state.finished ? [] : state.onEndOfInput
+        }
+        for action in actions { action() }
+    }
+
     /// Ends the request with the "cancelled" error and runs the cancel actions.
     /// - Returns: false when it had already been answered.
     @discardableResult
@@ -56,6 +81,7 @@ public final class RequestContext: Sendable {
             guard !state.finished else { return nil }
             state.finished = true
             state.cancelled = true
+            state.onEndOfInput = []
             defer { state.onCancel = [] }
             return state.onCancel
         }
@@ -70,6 +96,7 @@ public final class RequestContext: Sendable {
             guard !state.finished else { return false }
             state.finished = true
             state.onCancel = []
+            state.onEndOfInput = []
             return true
         }
         if first { deliver(self, result) }

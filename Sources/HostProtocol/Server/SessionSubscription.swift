@@ -67,7 +67,20 @@ final class SessionSubscription: Sendable {
         }
     }
 
-    /// Stops delivery.
+    /// Stops taking events and writes every event already taken (at the end of the session, so a
+    /// client sees each workflow's last event), then closes.
+    func finish() {
+        let backend = state.withLock { state -> (any WorkflowEventSubscription)? in
+            defer { state.backend = nil }
+            return state.backend
+        }
+        backend?.cancel()
+        open()
+        queue.sync {}
+        close()
+    }
+
+    /// Stops delivery; events queued and not yet written are dropped.
     func close() {
         let backend = state.withLock { state -> (any WorkflowEventSubscription)? in
             state.closed = true

@@ -46,7 +46,9 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
     /// checkpoint (at most this many pages, 16 MB).
     static let checkpointPages = 4_000
 
-    let pool: DatabasePool
+    /// A DatabasePool (WAL, concurrent readers) when opened for writing; a read-only DatabaseQueue
+    /// for `init(readingAt:)`.
+    let pool: any DatabaseWriter
     let live = LiveCache()
 
     /// The database path to use: `explicit` (`--db`), else `AGENTHOST_DB`, else `defaultPath`.
@@ -90,6 +92,40 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
         configuration.label = "AgentHost.SQLiteStore"
         do {
             pool = try Self.open(path: path, configuration: configuration, durability: durability)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Opens an existing database for reading only (`status`, `history`, `analytics`, `report`):
+    /// nothing is created, migrated or written, so it works on a store the user may not write.
+    ///
+    /// - Throws: `StoreError` `.io` when the file is missing or unreadable, `.notADatabase`,
+    ///   `.corrupt`, `.newerSchema` for a database from a newer build, and `.olderSchema` for one
+    ///   an older build wrote (a writing command upgrades it).
+    public init(readingAt path: String, staleAfterSeconds: Double = SQLiteStore.defaultStaleAfterSeconds) throws(StoreError) {
+        self.path = path
+        self.staleAfterSeconds = staleAfterSeconds
+        self.durability = .processCrash
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .io(path, Self.unreadableReason(path))
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        configuration.label = "AgentHost.SQLiteStore.reader"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let userVersion = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            if userVersion > StoreSchema.version {
+                throw StoreError.newerSchema(path, found: "version \(userVersion)", known: "version \(StoreSchema.version)")
+            }
+            if userVersion < StoreSchema.version {
+                throw StoreError.olderSchema(path, found: userVersion, known: StoreSchema.version)
+            }
+            pool = queue
         } catch let error as StoreError {
             throw error
         } catch {
@@ -169,12 +205,41 @@ public final class SQLiteStore: WorkflowRecorder, Sendable {
             switch error.resultCode {
             case .SQLITE_NOTADB: return .notADatabase(path)
             case .SQLITE_CORRUPT: return .corrupt(path, error.message ?? "database disk image is malformed")
-            case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_FULL:
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+                return .io(path, cannotOpenReason(path, sqlite: error.message ?? "\(error.resultCode)"))
+            case .SQLITE_IOERR, .SQLITE_FULL:
                 return .io(path, error.message ?? "\(error.resultCode)")
             default: return .sqlite(path, error.message ?? "\(error.resultCode)")
             }
         }
         return .sqlite(path, "\(error)")
+    }
+
+    /// Why SQLite could not open or write `path`, in the user's terms: which file or folder, and
+    /// whether it is missing or not writable. `sqlite` is SQLite's own text, kept at the end.
+    static func cannotOpenReason(_ path: String, sqlite: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            return "cannot open the database: its folder \(folder) does not exist (SQLite: \(sqlite)); "
+                + "create it or pass --db PATH"
+        }
+        if FileManager.default.fileExists(atPath: path), !FileManager.default.isWritableFile(atPath: path) {
+            return "cannot write the database: permission denied on the file \(path) (SQLite: \(sqlite)); "
+                + "make it writable, pass --db PATH, or use --no-store"
+        }
+        if !FileManager.default.isWritableFile(atPath: folder) {
+            return "cannot create or write the database: permission denied on the folder \(folder), "
+                + "where SQLite keeps the database and its -wal and -shm files (SQLite: \(sqlite)); "
+                + "pass --db PATH in a folder you can write, or use --no-store"
+        }
+        return "cannot open the database (SQLite: \(sqlite))"
+    }
+
+    /// Why the file at `path` cannot be read.
+    static func unreadableReason(_ path: String) -> String {
+        FileManager.default.fileExists(atPath: path)
+            ? "cannot read the database: permission denied" : "no database file here"
     }
 
     /// Runs `body` on a reader connection, mapping errors to `StoreError`.

@@ -8,6 +8,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case corrupt
         /// The database was written by a newer AgentHost with a schema this build does not know.
         case newerSchema
+        /// A reading command met a database an older AgentHost wrote; only a writing command upgrades it.
+        case olderSchema
         /// The file or its folder could not be created, opened, read or written.
         case io
         /// No workflow with that id is stored.
@@ -52,6 +54,10 @@ extension StoreError {
 
     static func newerSchema(_ path: String, found: String, known: String) -> StoreError {
         StoreError(code: .newerSchema, message: "\(path) has schema \(found), newer than this build's \(known); use a newer agenthost or another --db PATH")
+    }
+
+    static func olderSchema(_ path: String, found: Int, known: Int) -> StoreError {
+        StoreError(code: .olderSchema, message: "\(path) has schema version \(found), older than this build's version \(known); a reading command does not upgrade it: run a writing command (`agenthost run`, `resume` or `serve`) on it once, with write access")
     }
 
     static func io(_ path: String, _ detail: String) -> StoreError {

@@ -20,6 +20,8 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
     private var nextSubscriber = 0
     /// When set, `status` waits for this semaphore (to make a request slow on purpose).
     var statusGate: DispatchSemaphore?
+    /// Signalled each time `interruptAll` is called (the server saw the end of its input).
+    let interruptions = DispatchSemaphore(value: 0)
     /// Every control call made, as "pause wf-1" etc.
     private(set) var calls: [String] = []
 
@@ -115,7 +117,10 @@ final class FakeBackend: WorkflowBackend, @unchecked Sendable {
 
     func interruptAll() -> [String] {
         lock.lock()
-        defer { lock.unlock() }
+        defer {
+            lock.unlock()
+            interruptions.signal()
+        }
         var interrupted: [String] = []
         for id in order where !WorkflowStatus(workflowId: id, events: workflows[id]!.events).state.isFinished {
             emit(id, .workflowInterrupted, message: "the host stopped")

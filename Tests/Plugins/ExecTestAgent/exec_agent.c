@@ -10,6 +10,8 @@
  *   "segv_until":N        dereferences NULL while the input's attempt <= N
  *   "abort_until":N       calls abort() while the input's attempt <= N
  *   "progress":true       reports progress 0.25, 0.5, 0.75, 1
+ *   "gate":"PATH"         before anything else, waits while the file PATH exists (polling
+ *                         is_cancelled), so a test holds the agent mid-run for as long as it needs
  *   "record":"PATH"       appends "<agent> <attempt> <start_ns> <end_ns> <pid>\n" to PATH
  *   "noop":true           answers {} at once (benchmarks)
  *   "started":"PATH"      appends "<agent> <attempt> <pid>\n" to PATH as the call begins
@@ -146,6 +148,8 @@ static agent_status exec_run(void *state, const agent_host *host, const char *in
 
     if (find(c, n, "\"noop\":true") != NULL) return reply(output, "{}", AGENT_STATUS_OK);
     copy_string(input, length, "\"agent\":\"", agent, sizeof agent);
+    copy_string(c, n, "\"gate\":\"", path, sizeof path);
+    while (path[0] != '\0' && access(path, F_OK) == 0 && !host->is_cancelled(host)) nanosleep(&step, NULL);
     copy_string(c, n, "\"started\":\"", path, sizeof path);
     if (path[0] != '\0') {
         FILE *file = fopen(path, "a");
