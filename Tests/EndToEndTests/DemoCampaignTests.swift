@@ -37,15 +37,18 @@ import Testing
         #expect(summary.contains("- [x] dependencies:"))
     }
 
-    @Test func aMissingSourceIsAFailedCheckInTheDemosSummary() throws {
+    @Test func anUnreadableSourceIsAFailedCheckInTheDemosSummary() throws {
         let out = try AgentHostProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: out) }
+        // Not UTF-8: the check before the run finds a readable file, the researcher fails on it.
+        let unreadable = out + "/not-utf8.md"
+        try Data([0x23, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: unreadable))
         let url = URL(fileURLWithPath: AgentHostProcess.repositoryRoot + "/Examples/blog-campaign.json")
         var request = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         var campaign = try #require(request["campaign"] as? [String: Any])
         campaign["sources"] = (campaign["sources"] as? [String] ?? []).map { path -> String in
             let full = AgentHostProcess.repositoryRoot + "/Examples/" + path
-            return path.hasSuffix("funding-and-planning.md") ? AgentHostProcess.repositoryRoot + "/Examples/sources/missing.md" : full
+            return path.hasSuffix("funding-and-planning.md") ? unreadable : full
         }
         request["campaign"] = campaign
         try JSONSerialization.data(withJSONObject: request).write(to: URL(fileURLWithPath: out + "/request.json"))

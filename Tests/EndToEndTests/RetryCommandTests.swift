@@ -6,11 +6,12 @@ import WorkflowPlanning
 import WorkflowStore
 
 /// `agenthost retry` and `resume` through the binary: the demo campaign fails at its
-/// researcher (a source file is missing), the file is written, and `retry` finishes it
+/// researcher (a source file is not UTF-8 text, which only the researcher finds out: the
+/// check before the run looks for readable files), the file is rewritten, and `retry` finishes it
 /// from there, run from another folder without `--manifests`.
 @Suite struct RetryCommandTests {
-    /// A copy of the demo request whose sources include `sources/extra.md`, not yet written.
-    private static func demoWithMissingSource(in folder: String) throws -> String {
+    /// A copy of the demo request whose sources include `sources/extra.md`, whose bytes are not UTF-8.
+    private static func demoWithUnreadableSource(in folder: String) throws -> String {
         try FileManager.default.createDirectory(atPath: folder + "/sources", withIntermediateDirectories: true)
         let sources = AgentHostProcess.repositoryRoot + "/Examples/sources"
         for file in try FileManager.default.contentsOfDirectory(atPath: sources) {
@@ -23,13 +24,14 @@ import WorkflowStore
         campaign["sources"] = .array((campaign["sources"]?.arrayValue ?? []) + [.string("sources/extra.md")])
         request["campaign"] = .object(campaign)
         try JSONValue.object(request).compactText.write(toFile: folder + "/request.json", atomically: true, encoding: .utf8)
+        try Data([0x23, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: folder + "/sources/extra.md"))
         return folder + "/request.json"
     }
 
     @Test func retryRerunsAFailedDemoCampaignFromItsFailedAgent() throws {
         let folder = try AgentHostProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let request = try Self.demoWithMissingSource(in: folder)
+        let request = try Self.demoWithUnreadableSource(in: folder)
         let database = folder + "/state.sqlite"
         let flags = ["--db", database, "--out", folder + "/out"]
         let failed = try AgentHostProcess.run(["run", request, "--id", "retry-e2e", "--json"] + flags)
@@ -79,7 +81,7 @@ import WorkflowStore
     @Test func retryOfNamedAgentsRunsThemAndTheirDependentsOnly() throws {
         let folder = try AgentHostProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let request = try Self.demoWithMissingSource(in: folder)
+        let request = try Self.demoWithUnreadableSource(in: folder)
         let database = folder + "/state.sqlite"
         let flags = ["--db", database, "--out", folder + "/out"]
         _ = try AgentHostProcess.run(["run", request, "--id", "retry-named", "--json"] + flags)
@@ -107,7 +109,7 @@ import WorkflowStore
     @Test func resumeWithoutTheManifestsOfTheRunUsesTheRecordedFolders() throws {
         let folder = try AgentHostProcess.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let request = try Self.demoWithMissingSource(in: folder)
+        let request = try Self.demoWithUnreadableSource(in: folder)
         let database = folder + "/state.sqlite"
         _ = try AgentHostProcess.run(["run", request, "--id", "folders", "--db", database, "--out", folder + "/out"])
         let folders = try #require(try SQLiteStore(path: database).folders(workflowId: "folders"))

@@ -6,7 +6,7 @@ import WorkflowEvents
 import WorkflowStore
 
 /// `workflow/retry` through `agenthost serve`: the demo campaign fails at its researcher (a
-/// source file is missing), the file is written, and a retry in the same session finishes it.
+/// source file is not UTF-8), the file is rewritten, and a retry in the same session finishes it.
 @Suite struct ServeRetryTests {
     private static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -24,6 +24,8 @@ import WorkflowStore
         var campaign = request["campaign"]?.objectValue ?? [:]
         campaign["sources"] = .array((campaign["sources"]?.arrayValue ?? []) + [.string("sources/extra.md")])
         request["campaign"] = .object(campaign)
+        // Readable but not UTF-8: it passes the check before the run and fails the researcher.
+        try Data([0x23, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: folder + "/sources/extra.md"))
 
         server.initialize()
         let started = result(
