@@ -73,7 +73,7 @@ extension DashboardAssets {
 // (?at=SEQ) folds the same events up to SEQ; nothing is executed.
 
 const ROW = 24, EROW = 22, TROW = 22;
-const NODE_W = 172, NODE_H = 42, COL_GAP = 70, ROW_GAP = 12, PAD = 28, COLLAPSE_ABOVE = 40;
+const NODE_W = 196, NODE_H = 42, COL_GAP = 70, ROW_GAP = 12, PAD = 28, COLLAPSE_ABOVE = 40;
 const COLORS = {
   waiting: "#a3acb9", running: "#2f7de1", completed: "#2e9e5b", failed: "#d64545", skipped: "#c99a1a",
 };
@@ -91,7 +91,7 @@ function el(tag, attrs = {}, ...children) {
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -119,6 +119,7 @@ async function api(path, options = {}) {
 function seconds(value) {
   if (value === null || value === undefined || !isFinite(value)) return "—";
   if (value < 0) value = 0;
+  if (value < 1) return Math.round(value * 1000) + " ms";
   if (value < 10) return value.toFixed(1) + " s";
   if (value < 90) return Math.round(value) + " s";
   if (value < 5400) return Math.floor(value / 60) + " min " + String(Math.round(value % 60)).padStart(2, "0") + " s";
@@ -389,7 +390,8 @@ class RunModel {
       const i = this.topo[k], a = this.agents[i];
       for (const j of a.dependents) lf[i] = Math.min(lf[i], lf[j] - (ef[j] - es[j]));
     }
-    const epsilon = Math.max(0.001, finish * 1e-6);
+    // Scheduling gaps of a few milliseconds between an agent and the next are no slack.
+    const epsilon = Math.max(0.05, finish * 0.01);
     for (let i = 0; i < n; i++) {
       const a = this.agents[i];
       a.slack = Math.max(0, lf[i] - ef[i]);
@@ -848,7 +850,6 @@ async function runPage(app, id, agentName) {
     const events = run.events;
     run.events = [];
     for (let k = 0; k < events.length; k++) { if (k < upto) run.apply(events[k]); run.events.push(events[k]); }
-    run.lastSeq = events.length ? events[events.length - 1].sequence : 0;
     run.replayTime = at !== null && events[upto - 1] ? events[upto - 1].timestamp : null;
     run.lastTimestamp = events.length ? events[upto - 1 < events.length ? Math.max(0, upto - 1) : events.length - 1].timestamp : null;
     Object.assign(dirty, { graph: true, timeline: true, events: true, agents: true, header: true, drawer: true });
@@ -886,7 +887,8 @@ async function runPage(app, id, agentName) {
         el("span", {}, "elapsed ", el("b", { text: seconds(elapsed) })),
         el("span", { title: "From learned durations and the live critical path" }, "ETA ", el("b", { id: "eta", text: run.finishedAt ? "done" : seconds(run.eta) })),
         el("span", { class: "muted", id: "last-seq", "data-seq": run.lastSeq, text: `#${at === null ? run.lastSeq : at}` }),
-        run.message ? el("span", { class: "muted", text: run.message }) : null);
+        "");
+      badge.title = run.message || "";
       const live = run.state === "running" || run.state === "paused";
       pause.disabled = at !== null || run.state !== "running";
       resume.disabled = at !== null || !(run.state === "paused" || run.state === "interrupted");
@@ -930,8 +932,9 @@ async function runPage(app, id, agentName) {
       if (e.sequence !== run.events.length + 1) continue;
       run.events.push(e);
       run.lastTimestamp = e.timestamp;
-      if (at === null) changed = run.apply(e) || changed;
-      else run.lastSeq = e.sequence;
+      // In a replay, only what happened up to the scrubber's position is folded.
+      if (at === null || e.sequence <= at) changed = run.apply(e) || changed;
+      if (at !== null && e.sequence === at) run.replayTime = e.timestamp;
     }
     metrics.applied += batch.length;
     Object.assign(dirty, { graph: changed, timeline: changed, events: true, agents: changed, header: true, drawer: changed && drawerOpen });
@@ -1022,8 +1025,8 @@ function nodeLine(a) {
   const retries = a.attempts.length > 1 ? ` · ${a.attempts.length} attempts` : "";
   if (!first) return `${a.state} · est ${seconds(a.est)}` + (a.slack > 0.05 ? ` · slack ${seconds(a.slack)}` : "");
   const took = (last.end || now()) - first.start;
-  if (a.state === "running") return `running ${seconds(took)} / est ${seconds(a.est)}` + retries;
-  return `${a.state} in ${seconds(took)} (est ${seconds(a.est)})` + retries;
+  if (a.state === "running") return `▶ ${seconds(took)} of ~${seconds(a.est)}` + retries;
+  return `${a.state === "completed" ? "✓" : a.state} ${seconds(took)} · est ${seconds(a.est)}` + retries;
 }
 
 // MARK: - Shell: routing, keyboard, start dialog
@@ -1102,6 +1105,7 @@ route();
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--text); background: var(--bg);
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; height: 100vh; display: flex; flex-direction: column; overflow: hidden; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
@@ -1129,6 +1133,7 @@ kbd { border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 4p
 .spacer { flex: 1; }
 #app { flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .toolbar { display: flex; gap: 10px; align-items: center; padding: 10px 16px; border-bottom: 1px solid var(--line); background: var(--panel); flex-wrap: wrap; }
+.toolbar h1 { max-width: 34vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .toolbar h1 { font-size: 17px; margin: 0 8px 0 0; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; color: #fff; background: var(--waiting); text-transform: lowercase; }
 .badge[data-state="running"] { background: var(--running); }
@@ -1179,6 +1184,7 @@ table.list td.title { white-space: normal; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 .summary { display: flex; gap: 16px; align-items: center; flex-wrap: wrap; font-size: 13px; }
 .summary b { font-weight: 600; }
+.summary .message { max-width: 22vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .replay { display: flex; gap: 8px; align-items: center; padding: 6px 16px; border-bottom: 1px solid var(--line); background: #faf7ff; }
 .replay input[type=range] { flex: 1; }
 .events-filters { display: flex; gap: 8px; padding: 6px 10px; border-bottom: 1px solid var(--line); }

@@ -9,7 +9,7 @@
 // (?at=SEQ) folds the same events up to SEQ; nothing is executed.
 
 const ROW = 24, EROW = 22, TROW = 22;
-const NODE_W = 172, NODE_H = 42, COL_GAP = 70, ROW_GAP = 12, PAD = 28, COLLAPSE_ABOVE = 40;
+const NODE_W = 196, NODE_H = 42, COL_GAP = 70, ROW_GAP = 12, PAD = 28, COLLAPSE_ABOVE = 40;
 const COLORS = {
   waiting: "#a3acb9", running: "#2f7de1", completed: "#2e9e5b", failed: "#d64545", skipped: "#c99a1a",
 };
@@ -27,7 +27,7 @@ function el(tag, attrs = {}, ...children) {
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -55,6 +55,7 @@ async function api(path, options = {}) {
 function seconds(value) {
   if (value === null || value === undefined || !isFinite(value)) return "—";
   if (value < 0) value = 0;
+  if (value < 1) return Math.round(value * 1000) + " ms";
   if (value < 10) return value.toFixed(1) + " s";
   if (value < 90) return Math.round(value) + " s";
   if (value < 5400) return Math.floor(value / 60) + " min " + String(Math.round(value % 60)).padStart(2, "0") + " s";
@@ -325,7 +326,8 @@ class RunModel {
       const i = this.topo[k], a = this.agents[i];
       for (const j of a.dependents) lf[i] = Math.min(lf[i], lf[j] - (ef[j] - es[j]));
     }
-    const epsilon = Math.max(0.001, finish * 1e-6);
+    // Scheduling gaps of a few milliseconds between an agent and the next are no slack.
+    const epsilon = Math.max(0.05, finish * 0.01);
     for (let i = 0; i < n; i++) {
       const a = this.agents[i];
       a.slack = Math.max(0, lf[i] - ef[i]);
@@ -784,7 +786,6 @@ async function runPage(app, id, agentName) {
     const events = run.events;
     run.events = [];
     for (let k = 0; k < events.length; k++) { if (k < upto) run.apply(events[k]); run.events.push(events[k]); }
-    run.lastSeq = events.length ? events[events.length - 1].sequence : 0;
     run.replayTime = at !== null && events[upto - 1] ? events[upto - 1].timestamp : null;
     run.lastTimestamp = events.length ? events[upto - 1 < events.length ? Math.max(0, upto - 1) : events.length - 1].timestamp : null;
     Object.assign(dirty, { graph: true, timeline: true, events: true, agents: true, header: true, drawer: true });
@@ -822,7 +823,8 @@ async function runPage(app, id, agentName) {
         el("span", {}, "elapsed ", el("b", { text: seconds(elapsed) })),
         el("span", { title: "From learned durations and the live critical path" }, "ETA ", el("b", { id: "eta", text: run.finishedAt ? "done" : seconds(run.eta) })),
         el("span", { class: "muted", id: "last-seq", "data-seq": run.lastSeq, text: `#${at === null ? run.lastSeq : at}` }),
-        run.message ? el("span", { class: "muted", text: run.message }) : null);
+        "");
+      badge.title = run.message || "";
       const live = run.state === "running" || run.state === "paused";
       pause.disabled = at !== null || run.state !== "running";
       resume.disabled = at !== null || !(run.state === "paused" || run.state === "interrupted");
@@ -866,8 +868,9 @@ async function runPage(app, id, agentName) {
       if (e.sequence !== run.events.length + 1) continue;
       run.events.push(e);
       run.lastTimestamp = e.timestamp;
-      if (at === null) changed = run.apply(e) || changed;
-      else run.lastSeq = e.sequence;
+      // In a replay, only what happened up to the scrubber's position is folded.
+      if (at === null || e.sequence <= at) changed = run.apply(e) || changed;
+      if (at !== null && e.sequence === at) run.replayTime = e.timestamp;
     }
     metrics.applied += batch.length;
     Object.assign(dirty, { graph: changed, timeline: changed, events: true, agents: changed, header: true, drawer: changed && drawerOpen });
@@ -958,8 +961,8 @@ function nodeLine(a) {
   const retries = a.attempts.length > 1 ? ` · ${a.attempts.length} attempts` : "";
   if (!first) return `${a.state} · est ${seconds(a.est)}` + (a.slack > 0.05 ? ` · slack ${seconds(a.slack)}` : "");
   const took = (last.end || now()) - first.start;
-  if (a.state === "running") return `running ${seconds(took)} / est ${seconds(a.est)}` + retries;
-  return `${a.state} in ${seconds(took)} (est ${seconds(a.est)})` + retries;
+  if (a.state === "running") return `▶ ${seconds(took)} of ~${seconds(a.est)}` + retries;
+  return `${a.state === "completed" ? "✓" : a.state} ${seconds(took)} · est ${seconds(a.est)}` + retries;
 }
 
 // MARK: - Shell: routing, keyboard, start dialog
