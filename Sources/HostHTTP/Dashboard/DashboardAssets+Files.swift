@@ -77,6 +77,10 @@ const NODE_W = 196, NODE_H = 42, COL_GAP = 70, ROW_GAP = 12, PAD = 28, COLLAPSE_
 const COLORS = {
   waiting: "#a3acb9", running: "#2f7de1", completed: "#2e9e5b", failed: "#d64545", skipped: "#c99a1a",
 };
+// Opaque tints, so edges that pass behind a node do not show through it.
+const TINTS = {
+  waiting: "#f3f4f6", running: "#e4eefc", completed: "#e3f3e9", failed: "#fbe6e6", skipped: "#f8f0da",
+};
 const TERMINAL = new Set(["workflow.completed", "workflow.failed", "workflow.cancelled"]);
 const metrics = (window.__agenthost = { applied: 0, latencies: [], firstPaint: null, frames: 0 });
 
@@ -280,6 +284,18 @@ class RunModel {
     for (const a of this.agents) {
       a.state = "waiting"; a.attempts = []; a.progress = null; a.logs = []; a.message = null;
       a.critical = this.plannedCritical.has(a.name); a.became = false; a.slack = a.planSlack;
+    }
+  }
+  /// Shows the status snapshot before the events are in (a first paint without the history).
+  seed(status) {
+    const info = status.execution_info || {};
+    this.state = status.state; this.startedAt = info.started_at || null; this.finishedAt = info.finished_at || null;
+    this.lastTimestamp = info.finished_at || null; this.message = info.message || null;
+    for (const [name, r] of Object.entries(status.agents || {})) {
+      const a = this.agent(name);
+      a.state = r.state; a.progress = r.progress === undefined ? null : r.progress; a.message = r.message || null;
+      a.attempts = r.started_at ? [{ n: r.attempts || 1, start: r.started_at, end: r.finished_at || null,
+        outcome: r.finished_at ? r.state : "running" }] : [];
     }
   }
   agent(name) {
@@ -496,9 +512,10 @@ async function runPage(app, id, agentName) {
   crumb(id);
   document.title = "AgentHost — " + id;
   app.replaceChildren(el("div", { class: "empty", text: "Loading " + id + " …" }));
-  let layout;
+  let layout, status;
   try {
-    layout = await api(`/workflows/${encodeURIComponent(id)}/layout`);
+    [layout, status] = await Promise.all([api(`/workflows/${encodeURIComponent(id)}/layout`),
+      api(`/workflows/${encodeURIComponent(id)}`)]);
   } catch (error) {
     app.replaceChildren(el("div", { class: "empty error", text: error.message }));
     return () => {};
@@ -507,6 +524,10 @@ async function runPage(app, id, agentName) {
   const run = new RunModel(id, layout);
   const params = new URLSearchParams(location.search);
   let at = params.has("at") ? Math.max(1, parseInt(params.get("at"), 10) || 1) : null;
+  // Until the stream has replayed what the snapshot covers, the snapshot is what is shown.
+  const snapshotSequence = (status.execution_info && status.execution_info.last_sequence) || 0;
+  let seeded = at === null && snapshotSequence > 0;
+  if (seeded) run.seed(status);
   let view = params.get("view") || "graph";
   let selected = agentName ? (run.byName.get(agentName) || { i: 0 }).i : 0;
   let drawerOpen = Boolean(agentName);
@@ -654,7 +675,7 @@ async function runPage(app, id, agentName) {
   });
   function drawNode(ctx, a, x, y, t) {
     const color = COLORS[a.state] || COLORS.waiting;
-    ctx.fillStyle = a.state === "waiting" ? "#f3f4f6" : color + "22";
+    ctx.fillStyle = TINTS[a.state] || TINTS.waiting;
     ctx.strokeStyle = a.i === selected ? "#111827" : color;
     ctx.lineWidth = a.i === selected ? 2.5 : 1.5;
     if (a.state === "running") ctx.lineWidth = 2 + Math.abs(Math.sin(t / 300)) * 1.5;
@@ -881,7 +902,7 @@ async function runPage(app, id, agentName) {
       badge.dataset.state = run.state; badge.textContent = run.state;
       const elapsed = run.startedAt ? run.time - run.startedAt : null;
       summary.replaceChildren(
-        el("span", {}, el("span", { class: "progress" }, progressBar(total ? 100 * (c.completed + c.skipped + c.failed) / total : 0))),
+        el("span", {}, el("span", { class: "progress" }, progressBar(total ? 100 * c.completed / total : 0))),
         el("span", { id: "counts", "data-completed": c.completed, "data-total": total }, el("b", { text: `${c.completed}/${total}` }), " done",
           c.running ? `, ${c.running} running` : "", c.failed ? `, ${c.failed} failed` : "", c.skipped ? `, ${c.skipped} skipped` : ""),
         el("span", {}, "elapsed ", el("b", { text: seconds(elapsed) })),
@@ -914,7 +935,7 @@ async function runPage(app, id, agentName) {
     }
     if (dirty.drawer) { renderDrawer(); dirty.drawer = false; }
     document.getElementById("run").dataset.lastSeq = String(run.lastSeq);
-    if (!firstPainted && streamCaughtUp) {
+    if (!firstPainted && (streamCaughtUp || seeded)) {
       firstPainted = true;
       metrics.firstPaint = performance.now();
     }
@@ -931,12 +952,20 @@ async function runPage(app, id, agentName) {
     for (const e of batch) {
       if (e.sequence !== run.events.length + 1) continue;
       run.events.push(e);
+      if (seeded) continue;
       run.lastTimestamp = e.timestamp;
       // In a replay, only what happened up to the scrubber's position is folded.
       if (at === null || e.sequence <= at) changed = run.apply(e) || changed;
       if (at !== null && e.sequence === at) run.replayTime = e.timestamp;
     }
     metrics.applied += batch.length;
+    if (seeded && run.events.length >= snapshotSequence) {
+      // The history is in: fold it, and fold each event as it comes from now on.
+      seeded = false;
+      streamCaughtUp = true;
+      rebuild();
+      return;
+    }
     Object.assign(dirty, { graph: changed, timeline: changed, events: true, agents: changed, header: true, drawer: changed && drawerOpen });
     paint();
     const shown = Date.now();
@@ -956,8 +985,11 @@ async function runPage(app, id, agentName) {
     "workflow.completed", "workflow.failed", "workflow.interrupted"]) source.addEventListener(type, onMessage);
   source.addEventListener("open", () => { setConn(at === null ? "live" : "replay"); });
   source.addEventListener("error", () => { if (source.readyState !== EventSource.CLOSED) setConn("reconnecting"); });
-  // The stream replays the stored events at once; once it goes quiet, what is shown is caught up.
-  const caughtUp = setInterval(() => { if (!pending.length) { streamCaughtUp = true; clearInterval(caughtUp); onFrame(paint); } }, 100);
+  // Without a snapshot (a run that has not started, a replay), the stream replays the stored
+  // events at once; once it goes quiet, what is shown is caught up.
+  const caughtUp = setInterval(() => {
+    if (!pending.length && !seeded) { streamCaughtUp = true; clearInterval(caughtUp); onFrame(paint); }
+  }, 100);
 
   relayout();
   setView(view);
