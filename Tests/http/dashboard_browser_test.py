@@ -141,10 +141,11 @@ def main():
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#events [data-seq]"))
         driver.execute_script("document.getElementById('events').scrollTop = 0")
         time.sleep(0.2)
-        first = driver.find_elements(By.CSS_SELECTOR, "#events [data-seq]")[0].get_attribute("data-seq")
+        seqs = "return [...document.querySelectorAll('#events [data-seq]')].map(e => e.dataset.seq)"
+        first = driver.execute_script(seqs)[0]
         driver.execute_script("const e = document.getElementById('events'); e.scrollTop = e.scrollHeight")
         time.sleep(0.2)
-        last = driver.find_elements(By.CSS_SELECTOR, "#events [data-seq]")[-1].get_attribute("data-seq")
+        last = driver.execute_script(seqs)[-1]
         stored = get(base, f"/api/v1/workflows/{workflow}")["execution_info"]["last_sequence"]
         check("the event log runs from sequence 1 to the store's last", first == "1" and int(last) == stored,
               f"{first}..{last} vs {stored}")
@@ -173,13 +174,16 @@ def main():
         # 3. A run started by `agenthost run` in another process shows up and is followed live.
         driver.get(base + "/")
         wait.until(lambda d: d.find_element(By.ID, "conn").get_attribute("data-conn") == "live")
-        known = {e.get_attribute("data-workflow") for e in driver.find_elements(By.CSS_SELECTOR, "#runs [data-workflow]")}
+        run_ids = lambda d: set(d.execute_script(
+            "return [...document.querySelectorAll('#runs [data-workflow]')].map(e => e.dataset.workflow)"))
+        wait.until(lambda d: len(run_ids(d)) >= 1)
+        known = run_ids(driver)
         other = subprocess.Popen([AGENTHOST, "run", os.path.join(ROOT, "Examples", "blog-campaign.json"), "--db", db,
                                   "--manifests", os.path.join(ROOT, "AgentManifests")],
                                  cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         others.append(other)
-        wait.until(lambda d: {e.get_attribute("data-workflow") for e in d.find_elements(By.CSS_SELECTOR, "#runs [data-workflow]")} - known)
-        new = ({e.get_attribute("data-workflow") for e in driver.find_elements(By.CSS_SELECTOR, "#runs [data-workflow]")} - known).pop()
+        wait.until(lambda d: run_ids(d) - known)
+        new = (run_ids(driver) - known).pop()
         check("the runs list shows the other process's run without a reload", new.startswith("wf-"), new)
         driver.save_screenshot(os.path.join(OUT, "runs.png"))
         # The list redraws every second; click through the page's own script, not a held element.
