@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """The browser and SSE half of dashboard-bench: python3 measure.py BASE WORKFLOW EVENTS."""
 import json
+import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -35,6 +37,10 @@ try:
           f"median {statistics.median(paints):.0f} ms of {', '.join(f'{p:.0f}' for p in paints)} (target <= 1000 ms); "
           f"a script round trip after it: {responsive:.0f} ms")
     print(f"  of which the API calls (name, ms, ms since navigation): {fetches}")
+    shot = os.environ.get("DASHBOARD_BENCH_SHOT", os.path.join(tempfile.gettempdir(), "dashboard-bench-10k.png"))
+    time.sleep(1.5)
+    driver.save_screenshot(shot)
+    print(f"  screenshot of the 10,000-agent view: {shot}")
 
     request = json.dumps({"request": {"campaign": {}, "goal": {"agents": [f"p{i}" for i in range(3000)]},
                                       "max_concurrency": 4}}).encode()
