@@ -59,10 +59,12 @@ let testPlugins: [(Product, Target)] = [
 // MARK: - Benchmarks: opt-in executables that print figures (`swift run -c release <name>`).
 
 /// A benchmark executable named `name`, built from Benchmarks/<directory>.
-func benchmark(_ name: String, directory: String, dependencies: [Target.Dependency]) -> (Product, Target) {
+func benchmark(
+    _ name: String, directory: String, dependencies: [Target.Dependency], exclude: [String] = []
+) -> (Product, Target) {
     (
         .executable(name: name, targets: [directory]),
-        .executableTarget(name: directory, dependencies: dependencies, path: "Benchmarks/\(directory)")
+        .executableTarget(name: directory, dependencies: dependencies, path: "Benchmarks/\(directory)", exclude: exclude)
     )
 }
 
@@ -89,6 +91,10 @@ let benchmarks: [(Product, Target)] = [
         "command-bench", directory: "CommandBench",
         dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
     benchmark(
+        "dashboard-bench", directory: "DashboardBench",
+        dependencies: ["HostHTTP", "HostProtocol", "WorkflowHosting", "WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"],
+        exclude: ["measure.py"]),
+    benchmark(
         "load-bench", directory: "LoadBench",
         dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),
 ]
@@ -111,6 +117,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // HostHTTP only (the dashboard, REST, SSE, WebSocket); the core modules never import them.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // The C contract every plugin compiles against.
@@ -163,6 +173,7 @@ let package = Package(
                 "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowExecution", "WorkflowStore", "HostProtocol",
                 "WorkflowHosting",
                 "HostMCP",
+                "HostHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -241,5 +252,25 @@ let package = Package(
         ),
         .testTarget(
             name: "HostMCPTests", dependencies: ["HostMCP", "HostProtocol", "WorkflowHosting", "WorkflowExecution", "AgentCatalog", "AgentRuntime"]),
+        // The dashboard, REST API, event streams and JSON-RPC over WebSocket: `agenthost serve --http`.
+        .target(
+            name: "HostHTTP",
+            dependencies: [
+                "AgentCatalog", "WorkflowExecution", "WorkflowPlanning", "WorkflowStore", "WorkflowHosting", "HostProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Dashboard/Assets"]
+        ),
+        .testTarget(
+            name: "HostHTTPTests",
+            dependencies: [
+                "HostHTTP", "HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentCatalog",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)
 )
