@@ -152,6 +152,23 @@ import Testing
                     parsed(response)
                         == (await dashboard.call("workflow/pause", ["workflow_id": .string(id)])))
             }
+            // A cancelled workflow can be retried from where it stopped: the same answer as workflow/retry.
+            dashboard.runner.release()
+            try await client.execute(
+                uri: "/api/v1/workflows/\(id)/retry", method: .post, headers: jsonPost,
+                body: body(["reason": "retried from the test"])
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(parsed(response)["workflow_id"] == .string(id))
+                #expect((parsed(response)["agents"]?.arrayValue?.count ?? 0) > 0)
+            }
+            let retried = await dashboard.call("workflow/wait", ["workflow_id": .string(id)])
+            #expect(retried["state"] == "completed")
+            try await client.execute(uri: "/api/v1/workflows/\(id)/retry", method: .post, headers: jsonPost) {
+                response in
+                #expect(response.status == .conflict, "a completed workflow is not retried")
+                #expect(parsed(response) == (await dashboard.call("workflow/retry", ["workflow_id": .string(id)])))
+            }
         }
         dashboard.runner.release()
     }

@@ -77,7 +77,7 @@ struct APIRoutes<Context: Hummingbird.RequestContext>: Sendable {
                         "agent": .string(try context.parameters.require("agent")),
                     ]))
         }
-        for action in ["pause", "resume", "cancel"] {
+        for action in ["pause", "resume", "retry", "cancel"] {
             api.post("workflows/:id/\(action)") { request, context in
                 var params = try await body(request, emptyAllowed: true)
                 params["workflow_id"] = .string(try context.parameters.require("id"))

@@ -1314,6 +1314,14 @@ dialog .buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top
         },
         "additionalProperties": false
       },
+      "Retry": {
+        "type": "object",
+        "properties": {
+          "agents": {"type": "array", "items": {"type": "string"}, "description": "Run these agents and their dependents again; default every agent that did not complete"},
+          "reason": {"type": "string", "description": "Why, for the workflow's history (the workflow.retried event)"}
+        },
+        "additionalProperties": false
+      },
       "Reason": {
         "type": "object",
         "properties": {
@@ -1986,6 +1994,75 @@ dialog .buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top
           },
           "409": {
             "description": "The workflow has finished (1007)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "--read-only",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          },
+          "default": {
+            "description": "An error in the envelope",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/workflows/{id}/retry": {
+      "post": {
+        "summary": "Starts a new attempt of a failed or cancelled workflow, keeping every committed output (agents: only these and their dependents)",
+        "x-jsonrpc-method": "workflow/retry",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The workflow id (wf-...)"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/Retry"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The method's result",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "The workflow is not failed or cancelled (1007)",
             "content": {
               "application/json": {
                 "schema": {
