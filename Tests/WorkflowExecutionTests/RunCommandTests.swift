@@ -28,26 +28,10 @@ import Testing
 
     private func run(
         _ arguments: [String], in folder: String, killAfter seconds: Double = 300
-    ) throws -> (status: Int32, stdout: String, stderr: String)
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Only a bound for a host that would never exit; no test asserts how long it took.
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { kill(pid, SIGKILL) }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let host = try LiveHost(arguments, in: folder, killAfter: seconds)
+        let status = host.wait()
+        return (status, host.stdout, host.stderr)
     }
 
     @Test func jsonModePrintsOneEventPerLineAndExitsZero() throws {
@@ -148,7 +132,9 @@ final class LiveHost: @unchecked Sendable {
     private var err = ""
     private var closed = 0
 
-    init(_ arguments: [String], in folder: String) throws {
+    /// Starts `agenthost arguments...` in `folder`; it is killed after `seconds`, a bound for a
+    /// host that would never exit (no test asserts how long a host took).
+    init(_ arguments: [String], in folder: String, killAfter seconds: Double = 300) throws {
         process.executableURL = URL(fileURLWithPath: RunCommandTests.binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
@@ -158,8 +144,9 @@ final class LiveHost: @unchecked Sendable {
         process.standardError = stderr
         try process.run()
         let pid = process.processIdentifier
-        // Only a bound for a host that would never exit.
-        DispatchQueue.global().asyncAfter(deadline: .now() + 300) { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [weak self] in
+            if let self, self.process.isRunning { kill(pid, SIGKILL) }
+        }
         read(stdout.fileHandleForReading, stdout: true)
         read(stderr.fileHandleForReading, stdout: false)
     }

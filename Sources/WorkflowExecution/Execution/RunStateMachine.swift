@@ -91,20 +91,20 @@ struct RunStateMachine {
     private(set) var unrecovered: [String] = []
     var excluded: Set<String> = []
     var tried: [Int: Set<String>] = [:]
-    private(set) var cancelReason: String?
-    private(set) var failReason: String?
-    private(set) var interruptReason: String?
-    private var recorderFailed = false
+    var cancelReason: String?
+    var failReason: String?
+    var interruptReason: String?
+    var recorderHasFailed = false
     /// Attempts that run and are not settled.
     private(set) var liveCount = 0
     /// Calls given up (abandoned after the grace period, or left behind at the end).
     private(set) var abandonedCalls = 0
-    private(set) var finished = false
+    var finished = false
 
     /// The time of the input being handled.
-    private(set) var now: Double
+    var now: Double
     private var events: [Event] = []
-    private var actions: [Action] = []
+    var actions: [Action] = []
 
     /// The machine for `plan`; `resume` says what an earlier run of the workflow did.
     init(
@@ -350,21 +350,20 @@ struct RunStateMachine {
     // MARK: - Starting and finishing
 
     /// Starts what may start, finishes the run when nothing is left, and hands over the actions.
-    private mutating func conclude(at now: Double) -> [Action] {
+    mutating func conclude(at now: Double) -> [Action] {
         if !finished {
             while let node = state.nextStart() { begin(node, at: now) }
             if liveCount == 0 && state.inBackoff == 0 && (state.readyCount == 0 || state.stopping) {
                 finish(at: now)
             }
         }
-        var result: [Action] = []
-        result.reserveCapacity(actions.count + 1)
+        // Handed over, not copied: the next input starts with fresh buffers.
         if !events.isEmpty {
-            result.append(.record(events))
-            events.removeAll(keepingCapacity: true)
+            actions.insert(.record(events), at: 0)
+            events = []
         }
-        result += actions
-        actions.removeAll(keepingCapacity: true)
+        let result = actions
+        actions = []
         return result
     }
 
@@ -396,16 +395,25 @@ struct RunStateMachine {
                 abandon(AttemptID(node: node, number: number))
             }
         }
-        let nodes = state.nodes
-        let names = { (wanted: SchedulerState.NodeState) -> JSONValue in
-            .array(nodes.filter { $0.state == wanted && !$0.retired }.map { JSONValue.string($0.name) })
+        // By index, not by Node: a Node (with its manifest) is costly to copy.
+        var completed: [JSONValue] = []
+        var failed: [JSONValue] = []
+        var skipped: [JSONValue] = []
+        var stuck: [String] = []
+        for node in state.nodes.indices where !state.nodes[node].retired {
+            let name = state.nodes[node].name
+            switch state.nodes[node].state {
+            case .completed: completed.append(.string(name))
+            case .failed: failed.append(.string(name))
+            case .skipped: skipped.append(.string(name))
+            default: stuck.append(name)
+            }
         }
         var data: JSONObject = [
-            "completed": names(.completed), "failed": names(.failed), "skipped": names(.skipped),
+            "completed": .array(completed), "failed": .array(failed), "skipped": .array(skipped),
             "duration_seconds": .number(now - startedAt),
         ]
         if abandonedCalls > 0 { data["abandoned_threads"] = .integer(Int64(abandonedCalls)) }
-        let stuck = state.nodes.filter { !$0.state.isSettled && !$0.retired }.map(\.name)
         let outcome: Outcome
         if let interruptReason {
             outcome = .interrupted(interruptReason)
@@ -429,71 +437,6 @@ struct RunStateMachine {
             emit(.workflowCompleted, message: "all \(state.nodes.count) agents completed", data: .object(data))
         }
         actions.append(.finish(outcome))
-    }
-
-    // MARK: - Control
-
-    /// No new starts; running agents finish.
-    mutating func pause(at now: Double) -> [Action] {
-        self.now = now
-        guard !finished, !state.paused, !state.stopping else { return [] }
-        state.paused = true
-        emit(.workflowPaused, message: "paused: running agents finish, no new ones start")
-        return conclude(at: now)
-    }
-
-    /// Starts may happen again.
-    mutating func resume(at now: Double) -> [Action] {
-        self.now = now
-        guard !finished, state.paused else { return [] }
-        state.paused = false
-        emit(.workflowResumed)
-        return conclude(at: now)
-    }
-
-    /// Ends the workflow for good: running agents are told to stop, nothing new starts.
-    mutating func cancel(reason: String, at now: Double) -> [Action] {
-        self.now = now
-        guard !finished, cancelReason == nil, interruptReason == nil else { return [] }
-        cancelReason = reason
-        state.paused = false
-        _ = state.stop()
-        stopRunning(reason: "workflow cancelled: \(reason)")
-        return conclude(at: now)
-    }
-
-    /// Stops the run without settling it: no new starts, running agents told to stop, what
-    /// they did not finish left for `resume` (workflow.interrupted).
-    mutating func interrupt(reason: String, at now: Double) -> [Action] {
-        self.now = now
-        guard !finished, cancelReason == nil, interruptReason == nil, failReason == nil else { return [] }
-        interruptReason = reason
-        state.paused = false
-        _ = state.stop()
-        stopRunning(reason: "workflow interrupted: \(reason)")
-        return conclude(at: now)
-    }
-
-    /// The recorder failed: the run fails, like abort without an agent at fault.
-    mutating func recorderFailed(reason: String, at now: Double) -> [Action] {
-        self.now = now
-        guard !finished, !recorderFailed else { return [] }
-        recorderFailed = true
-        failReason = reason
-        _ = state.stop()
-        stopRunning(reason: reason)
-        return conclude(at: now)
-    }
-
-    /// Tells every live attempt to stop and starts its grace period.
-    mutating func stopRunning(reason: String) {
-        for node in state.nodes.indices {
-            guard let live = state.nodes[node].live, live.stopReason == nil else { continue }
-            state.nodes[node].live?.stopReason = reason
-            let id = AttemptID(node: node, number: live.number)
-            actions.append(.cancel(id, reason: reason))
-            actions.append(.schedule(.abandon(id), at: now + graceSeconds(node)))
-        }
     }
 
     // MARK: - Events
@@ -541,13 +484,20 @@ struct RunStateMachine {
 
     private func startedData() -> JSONValue {
         var estimates = JSONObject()
-        for node in state.nodes { estimates[node.name] = .number(node.estimateSeconds) }
+        var agents: [JSONValue] = []
+        var done: [JSONValue] = []
+        agents.reserveCapacity(state.nodes.count)
+        for node in state.nodes.indices {
+            let name = state.nodes[node].name
+            estimates[name] = .number(state.nodes[node].estimateSeconds)
+            agents.append(.string(name))
+            if state.nodes[node].state == .completed { done.append(.string(name)) }
+        }
         var data: JSONObject = [
-            "plan": plan.json, "agents": .array(state.nodes.map { .string($0.name) }), "estimates": .object(estimates),
+            "plan": plan.json, "agents": .array(agents), "estimates": .object(estimates),
             "estimated_seconds": .number(plan.estimatedSeconds), "strategy": .string(plan.strategy.rawValue),
             "recovery": .string(request.recovery.rawValue), "artifacts_dir": .string(artifactsDirectory),
         ]
-        let done = state.nodes.filter { $0.state == .completed }.map { JSONValue.string($0.name) }
         if !done.isEmpty {
             data["resumed"] = true
             data["completed"] = .array(done)

@@ -37,8 +37,10 @@ final class WorkflowRun: @unchecked Sendable {
     private var machine: RunStateMachine
     private var queue: [RunStateMachine.Start] = []
     private var queueHead = 0
-    /// Calls in flight (live or draining), by attempt.
-    private var calls: [RunStateMachine.AttemptID: AttemptContext] = [:]
+    /// Calls in flight: each node's latest by node (no hashing on the common path), and older
+    /// ones still running (timed out, abandoned) by attempt.
+    private var latestCalls: [AttemptContext?] = []
+    private var olderCalls: [RunStateMachine.AttemptID: AttemptContext] = [:]
     private var idle = 0
     /// Pool threads, not counting written-off ones.
     private var threads = 0
@@ -119,14 +121,19 @@ final class WorkflowRun: @unchecked Sendable {
                     queue.removeAll(keepingCapacity: true)
                     queueHead = 0
                 }
-                let (request, context) = prepare(start)
+                let (request, context, settled) = prepare(start)
                 condition.unlock()
                 // One record() call for the burst: the completion this thread just handed over, the
                 // starts it unblocked (this one included) and whatever else is pending. The plugin
-                // is called only once it is committed.
-                let result = flush() ? runner.runAttempt(request) : notRecorded()
+                // is called only once it is committed, and not at all for an attempt the machine
+                // settled (timed out, abandoned) before a thread took it.
+                let recorded = flush()
+                let result =
+                    settled
+                    ? AttemptResult(outcome: .cancelled(message: "not run: settled before it started"))
+                    : recorded ? runner.runAttempt(request) : notRecorded()
                 condition.lock()
-                if calls[start.attempt] === context { calls[start.attempt] = nil }
+                forget(start.attempt, context)
                 let writtenOff = context.abandoned
                 perform(
                     machine.attemptEnded(start.attempt, result, at: options.clock.now()), continuing: !writtenOff)
@@ -154,19 +161,44 @@ final class WorkflowRun: @unchecked Sendable {
         unlockReportingFinish()
     }
 
-    /// Under the lock: the request for a start the machine decided, and its context.
-    private func prepare(_ start: RunStateMachine.Start) -> (AttemptRequest, AttemptContext) {
+    /// Under the lock: the request for a start the machine decided, its context, and whether
+    /// the machine settled the attempt already. A stop the machine asked for while the start
+    /// waited for a thread is passed on at once.
+    private func prepare(_ start: RunStateMachine.Start) -> (AttemptRequest, AttemptContext, settled: Bool) {
         let node = start.attempt.node
         let manifest = machine.state.nodes[node].manifest
         let context = AttemptContext(agent: start.agent, attempt: start.attempt.number, log: log)
-        calls[start.attempt] = context
+        if latestCalls.count <= node { latestCalls += Array(repeating: nil, count: node + 1 - latestCalls.count) }
+        if let older = latestCalls[node] {
+            olderCalls[RunStateMachine.AttemptID(node: node, number: older.attempt)] = older
+        }
+        latestCalls[node] = context
         let input = AgentInput(
             run: parts, agent: start.agent, attempt: start.attempt.number, entries: machine.inputEntries(for: node))
         let request = AttemptRequest(
             manifest: manifest, source: input, attempt: start.attempt.number, timeoutSeconds: manifest.timeoutSeconds,
             deadline: start.deadline, cancellationGrace: options.cancellationGrace, context: context,
             cancellation: context.cancellation)
-        return (request, context)
+        guard let live = machine.state.nodes[node].live, live.number == start.attempt.number else {
+            return (request, context, true)
+        }
+        if let reason = live.stopReason { context.cancellation.cancel(reason: reason) }
+        return (request, context, false)
+    }
+
+    /// Under the lock: the call of attempt `id`, while it is in flight.
+    private func call(_ id: RunStateMachine.AttemptID) -> AttemptContext? {
+        if id.node < latestCalls.count, let latest = latestCalls[id.node], latest.attempt == id.number { return latest }
+        return olderCalls.isEmpty ? nil : olderCalls[id]
+    }
+
+    /// Under the lock: attempt `id`'s call is no longer in flight.
+    private func forget(_ id: RunStateMachine.AttemptID, _ context: AttemptContext) {
+        if latestCalls[id.node] === context {
+            latestCalls[id.node] = nil
+        } else if olderCalls[id] === context {
+            olderCalls[id] = nil
+        }
     }
 
     /// The result of an attempt whose agent.started (or the completion before it) could not be
@@ -192,12 +224,13 @@ final class WorkflowRun: @unchecked Sendable {
             case .schedule(let timer, let due):
                 self.timer.schedule(at: due) { [self] in control { $0.timerFired(timer, at: $1) } }
             case .cancel(let id, let reason):
-                guard let context = calls[id] else { continue }
+                guard let context = call(id) else { continue }
                 // A call settled at its deadline keeps running: what it reports now is not shown.
                 if machine.state.nodes[id.node].live?.number != id.number { context.silence() }
                 context.cancellation.cancel(reason: reason)
             case .abandon(let id):
-                guard let context = calls.removeValue(forKey: id) else { continue }
+                guard let context = call(id) else { continue }
+                forget(id, context)
                 context.abandoned = true
                 context.silence()
                 writtenOffThreads += 1

@@ -259,12 +259,13 @@ struct SchedulerState: Sendable {
 
     private mutating func makeReady(_ index: Int) {
         nodes[index].state = .ready
-        let node = nodes[index]
+        // Fields read one by one: a Node (with its manifest) is costly to copy.
+        let order = nodes[index].orderIndex
         let key: ReadyKey
         switch strategy {
-        case .adaptive: key = ReadyKey(primary: -node.priority, secondary: node.orderIndex, node: index)
-        case .sequential: key = ReadyKey(primary: 0, secondary: node.orderIndex, node: index)
-        case .parallel: key = ReadyKey(primary: Double(node.group), secondary: node.orderIndex, node: index)
+        case .adaptive: key = ReadyKey(primary: -nodes[index].priority, secondary: order, node: index)
+        case .sequential: key = ReadyKey(primary: 0, secondary: order, node: index)
+        case .parallel: key = ReadyKey(primary: Double(nodes[index].group), secondary: order, node: index)
         }
         ready.insert(key)
     }
