@@ -107,14 +107,11 @@ struct RunSimulation {
     mutating func apply(_ actions: [RunStateMachine.Action]) {
         for action in actions {
             switch action {
-            case .record(let drafts):
-                for draft in drafts {
-                    events.append(
-                        WorkflowEvent(
-                            sequence: Int64(events.count + 1), workflowId: "wf-sim", type: draft.type,
-                            agent: draft.agent, attempt: draft.attempt, timestamp: now, message: draft.message,
-                            data: draft.data))
-                }
+            case .record(let draft):
+                events.append(
+                    WorkflowEvent(
+                        sequence: Int64(events.count + 1), workflowId: "wf-sim", type: draft.type, agent: draft.agent,
+                        attempt: draft.attempt, timestamp: now, message: draft.message, data: draft.data))
             case .start(let start):
                 let steps = script[start.agent] ?? []
                 let step = steps.isEmpty ? .succeed(after: 1) : steps[min(start.attempt.number, steps.count) - 1]

@@ -176,6 +176,25 @@ extension RunStateMachine {
 // MARK: - Agent input
 
 extension RunStateMachine {
+    /// What a driver needs to call the plugin of a start it takes.
+    struct StartDetails {
+        var manifest: Manifest
+        var entries: [AgentInput.Entry]
+        /// Set when the run asked the attempt to stop before a thread took it.
+        var stopReason: String?
+        /// Whether the attempt was settled (timed out, abandoned) before a thread took it.
+        var settled: Bool
+    }
+
+    /// The details of `start`, read in place (a Node is costly to copy).
+    mutating func details(of start: Start) -> StartDetails {
+        let node = start.attempt.node
+        let live = state.nodes[node].live
+        return StartDetails(
+            manifest: state.nodes[node].manifest, entries: inputEntries(for: node), stopReason: live?.stopReason,
+            settled: live?.number != start.attempt.number)
+    }
+
     /// The `inputs` entries of `node`'s agent input, in dependency order with distinct keys:
     /// each completed dependency's output (serialized once, when a dependent first reads it)
     /// and, for a soft dependency that did not complete, its error.

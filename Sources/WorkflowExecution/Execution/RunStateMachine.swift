@@ -5,8 +5,8 @@ import WorkflowPlanning
 // Every decision of a workflow run, as a value (Hummingbird's connection state machines are
 // the model): the driver (WorkflowRun) calls an input (`start`, `attemptEnded`, `timerFired`,
 // `pause`, `cancel`, ...) with the time, under its lock, and carries out the actions it gets
-// back in order: `.record` the events (first, so a start's agent.started is appended before
-// its plugin is called), `.start` an attempt, `.schedule` a timer, `.cancel` an attempt (set
+// back in order: `.record` an event (appended to the log, which records it before any plugin
+// is called), `.start` an attempt, `.schedule` a timer, `.cancel` an attempt (set
 // its `is_cancelled`), `.abandon` a call that ignored cancellation, `.finish` the run. No
 // threads, no clock, no I/O here: tests drive it with a stepping clock.
 // Attempts: an attempt is live from `.start` until it is settled, by its result, its
@@ -65,7 +65,9 @@ struct RunStateMachine {
 
     /// What the driver must do, in order.
     enum Action: Sendable, Equatable {
-        case record([Event])
+        /// Append the event to the log (it is recorded at the next flush, before any start
+        /// decided with it calls its plugin).
+        case record(Event)
         case start(Start)
         case schedule(Timer, at: Double)
         case cancel(AttemptID, reason: String)
@@ -103,7 +105,6 @@ struct RunStateMachine {
 
     /// The time of the input being handled.
     var now: Double
-    private var events: [Event] = []
     var actions: [Action] = []
 
     /// The machine for `plan`; `resume` says what an earlier run of the workflow did.
@@ -342,6 +343,9 @@ struct RunStateMachine {
         state.nodes[node].manifest.isolation == .process ? 2 * grace + 1 : grace
     }
 
+    /// Whether attempt `id` runs and is not settled.
+    mutating func isLive(_ id: AttemptID) -> Bool { state.nodes[id.node].live?.number == id.number }
+
     private mutating func endLive(_ node: Int) {
         state.nodes[node].live = nil
         liveCount -= 1
@@ -357,13 +361,9 @@ struct RunStateMachine {
                 finish(at: now)
             }
         }
-        // Handed over, not copied: the next input starts with fresh buffers.
-        if !events.isEmpty {
-            actions.insert(.record(events), at: 0)
-            events = []
-        }
+        // Handed over without copying its elements; the next input gets a buffer of the same size.
         let result = actions
-        actions = []
+        actions.removeAll(keepingCapacity: true)
         return result
     }
 
@@ -444,7 +444,7 @@ struct RunStateMachine {
     mutating func emit(
         _ type: EventType, agent: String? = nil, attempt: Int? = nil, message: String? = nil, data: JSONValue? = nil
     ) {
-        events.append(Event(type: type, agent: agent, attempt: attempt, message: message, data: data))
+        actions.append(.record(Event(type: type, agent: agent, attempt: attempt, message: message, data: data)))
     }
 
     mutating func appendSkipped(_ node: Int, cause: Int) {

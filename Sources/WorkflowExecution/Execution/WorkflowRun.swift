@@ -166,24 +166,20 @@ final class WorkflowRun: @unchecked Sendable {
     /// waited for a thread is passed on at once.
     private func prepare(_ start: RunStateMachine.Start) -> (AttemptRequest, AttemptContext, settled: Bool) {
         let node = start.attempt.node
-        let manifest = machine.state.nodes[node].manifest
+        let details = machine.details(of: start)
         let context = AttemptContext(agent: start.agent, attempt: start.attempt.number, log: log)
         if latestCalls.count <= node { latestCalls += Array(repeating: nil, count: node + 1 - latestCalls.count) }
         if let older = latestCalls[node] {
             olderCalls[RunStateMachine.AttemptID(node: node, number: older.attempt)] = older
         }
         latestCalls[node] = context
-        let input = AgentInput(
-            run: parts, agent: start.agent, attempt: start.attempt.number, entries: machine.inputEntries(for: node))
+        let input = AgentInput(run: parts, agent: start.agent, attempt: start.attempt.number, entries: details.entries)
         let request = AttemptRequest(
-            manifest: manifest, source: input, attempt: start.attempt.number, timeoutSeconds: manifest.timeoutSeconds,
-            deadline: start.deadline, cancellationGrace: options.cancellationGrace, context: context,
-            cancellation: context.cancellation)
-        guard let live = machine.state.nodes[node].live, live.number == start.attempt.number else {
-            return (request, context, true)
-        }
-        if let reason = live.stopReason { context.cancellation.cancel(reason: reason) }
-        return (request, context, false)
+            manifest: details.manifest, source: input, attempt: start.attempt.number,
+            timeoutSeconds: details.manifest.timeoutSeconds, deadline: start.deadline,
+            cancellationGrace: options.cancellationGrace, context: context, cancellation: context.cancellation)
+        if let reason = details.stopReason { context.cancellation.cancel(reason: reason) }
+        return (request, context, details.settled)
     }
 
     /// Under the lock: the call of attempt `id`, while it is in flight.
@@ -213,12 +209,9 @@ final class WorkflowRun: @unchecked Sendable {
     private func perform(_ actions: [RunStateMachine.Action], continuing: Bool, grow: Bool = true) {
         for action in actions {
             switch action {
-            case .record(let events):
-                for event in events {
-                    log.append(
-                        event.type, agent: event.agent, attempt: event.attempt, message: event.message,
-                        data: event.data)
-                }
+            case .record(let event):
+                log.append(
+                    event.type, agent: event.agent, attempt: event.attempt, message: event.message, data: event.data)
             case .start(let start):
                 queue.append(start)
             case .schedule(let timer, let due):
@@ -226,7 +219,7 @@ final class WorkflowRun: @unchecked Sendable {
             case .cancel(let id, let reason):
                 guard let context = call(id) else { continue }
                 // A call settled at its deadline keeps running: what it reports now is not shown.
-                if machine.state.nodes[id.node].live?.number != id.number { context.silence() }
+                if !machine.isLive(id) { context.silence() }
                 context.cancellation.cancel(reason: reason)
             case .abandon(let id):
                 guard let context = call(id) else { continue }
