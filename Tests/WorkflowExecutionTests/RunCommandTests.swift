@@ -82,7 +82,8 @@ import Testing
 
     @Test func firstCtrlCInterruptsAndTheWorkflowResumesLater() throws {
         let dir = try folder(["steady": #"{"sleep_ms": 600000}"#], request: #"{"goal": {"agents": ["steady"]}}"#)
-        let host = try LiveHost(["run", "request.json", "--manifests", "manifests", "--json", "--id", "wf-ctrlc"], in: dir)
+        let host = try LiveHost(
+            ["run", "request.json", "--manifests", "manifests", "--json", "--id", "wf-ctrlc"], in: dir)
         #expect(host.waitForLine { $0.contains(#""type":"agent.started""#) })
         kill(host.process.processIdentifier, SIGINT)
         let status = host.wait()
@@ -109,7 +110,10 @@ import Testing
         let dir = try folder(
             ["hangs": #"{"hang_ms": 6000000}"#], request: #"{"goal": {"agents": ["hangs"]}}"#, timeout: 6000)
         let host = try LiveHost(
-            ["run", "request.json", "--manifests", "manifests", "--json", "--cancel-grace", "6000", "--id", "wf-twice"],
+            [
+                "run", "request.json", "--manifests", "manifests", "--json", "--cancel-grace", "6000", "--id",
+                "wf-twice",
+            ],
             in: dir)
         #expect(host.waitForLine { $0.contains(#""type":"agent.started""#) })
         kill(host.process.processIdentifier, SIGINT)
@@ -162,7 +166,11 @@ final class LiveHost: @unchecked Sendable {
                     lock.unlock()
                     return
                 }
-                if stdout { out += String(decoding: data, as: UTF8.self) } else { err += String(decoding: data, as: UTF8.self) }
+                if stdout {
+                    out += String(decoding: data, as: UTF8.self)
+                } else {
+                    err += String(decoding: data, as: UTF8.self)
+                }
                 lock.broadcast()
                 lock.unlock()
             }

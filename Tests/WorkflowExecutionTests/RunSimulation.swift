@@ -80,7 +80,9 @@ struct RunSimulation {
     /// Simulates until nothing more happens or the clock would pass `limit`.
     mutating func advance(until limit: Double) {
         while true {
-            let callEnd = calls.filter { $0.value.ends != nil }.min { ($0.value.ends!, $0.key.node) < ($1.value.ends!, $1.key.node) }
+            let callEnd = calls.filter { $0.value.ends != nil }.min {
+                ($0.value.ends!, $0.key.node) < ($1.value.ends!, $1.key.node)
+            }
             let timer = timers.min { ($0.due, $0.order) < ($1.due, $1.order) }
             let next = [callEnd?.value.ends, timer?.due].compactMap { $0 }.min()
             guard let next, next <= limit else { break }
@@ -149,9 +151,11 @@ struct RunSimulation {
     private func result(of call: Call, _ id: RunStateMachine.AttemptID) -> AttemptResult {
         switch call.step {
         case .succeed:
-            return AttemptResult(outcome: .succeeded(["agent": .string(call.agent), "attempt": .integer(Int64(id.number))]))
+            return AttemptResult(
+                outcome: .succeeded(["agent": .string(call.agent), "attempt": .integer(Int64(id.number))]))
         case .fail(_, let retryable):
-            return AttemptResult(outcome: .failed(message: "\(call.agent) failed on attempt \(id.number)", retryable: retryable))
+            return AttemptResult(
+                outcome: .failed(message: "\(call.agent) failed on attempt \(id.number)", retryable: retryable))
         case .cooperative:
             if cancelled[id] != nil { return AttemptResult(outcome: .cancelled(message: nil)) }
             return AttemptResult(outcome: .succeeded(["agent": .string(call.agent)]))
@@ -165,7 +169,9 @@ struct RunSimulation {
         peakCalls = max(peakCalls, counted.count)
         var units: [String: Int] = [:]
         for call in counted {
-            for (resource, amount) in catalog.agent(named: call.agent)?.resources ?? [:] { units[resource, default: 0] += amount }
+            for (resource, amount) in catalog.agent(named: call.agent)?.resources ?? [:] {
+                units[resource, default: 0] += amount
+            }
         }
         for (resource, amount) in units { peakResources[resource] = max(peakResources[resource] ?? 0, amount) }
     }

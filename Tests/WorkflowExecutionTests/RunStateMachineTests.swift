@@ -167,7 +167,8 @@ import WorkflowPlanning
     }
 
     @Test func theRunEndsWithoutWaitingForTheGraceOfATimedOutCall() throws {
-        var sim = try RunSimulation([agent("hangs", timeout: 1)], request: request(["hangs"]), script: ["hangs": [.hang]])
+        var sim = try RunSimulation(
+            [agent("hangs", timeout: 1)], request: request(["hangs"]), script: ["hangs": [.hang]])
         sim.run()
         #expect(sim.outcome == .failed("did not complete: hangs"))
         #expect(sim.events.last?.timestamp == 1001)
@@ -324,7 +325,8 @@ import WorkflowPlanning
         #expect(sim.outcome == .failed("fails failed: fails failed on attempt 1"))
         let status = sim.status
         #expect(status.names(.failed) == ["fails", "slow"])
-        #expect(status.agents["slow"]?.message == "cancelled: workflow aborted: fails failed: fails failed on attempt 1")
+        #expect(
+            status.agents["slow"]?.message == "cancelled: workflow aborted: fails failed: fails failed on attempt 1")
         #expect(status.names(.skipped) == ["after"])
         #expect(sim.starts(of: "after").isEmpty)
     }
@@ -466,7 +468,9 @@ import WorkflowPlanning
         let limit = Int.random(in: 1...4, using: &random)
         let jitter = SeededRandom(seed: UInt64(seed))
         var sim = try RunSimulation(
-            manifests, request: request(manifests.map(\.name), strategy: strategy, recovery: recovery,
+            manifests,
+            request: request(
+                manifests.map(\.name), strategy: strategy, recovery: recovery,
                 maxConcurrency: limit, resources: ["llm": 1]),
             script: script, grace: 1.5, retry: RetryPolicy(initialInterval: 0.5), random: { jitter.next() })
         let control = seed % 5
@@ -506,7 +510,8 @@ import WorkflowPlanning
             let node = try #require(sim.machine.state.indexByName[event.agent!])
             for edge in sim.machine.state.nodes[node].dependencies where edge.type == .hard {
                 let dependency = sim.machine.state.nodes[edge.node].name
-                let done = try #require(completedAt[dependency], "seed \(seed): \(event.agent!) ran without \(dependency)")
+                let done = try #require(
+                    completedAt[dependency], "seed \(seed): \(event.agent!) ran without \(dependency)")
                 #expect(done < event.sequence)
             }
         }

@@ -19,7 +19,8 @@ extension AgentHost {
                 agent; otherwise one line per event is printed; --json prints one JSON event per \
                 line. Ctrl-C interrupts the workflow: nothing new starts, running agents are asked to \
                 stop, and it is left for `agenthost resume ID` (exit 130); a second Ctrl-C stops at \
-                once; `agenthost cancel ID` ends a workflow for good. The run is recorded in the store (--db, AGENTHOST_DB \
+                once; `agenthost cancel ID` ends a workflow for good. The run is recorded in the store \
+                (--db, AGENTHOST_DB \
                 or .agenthost/state.sqlite; --no-store to keep it in memory): `agenthost status ID` \
                 follows it from another terminal, `agenthost resume ID` finishes it if this process \
                 dies. Exit 0 when it completed, 1 when it failed or was cancelled, 2 when the request, \
@@ -50,7 +51,8 @@ extension AgentHost {
             let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
             defer { runner.shutdown() }
             let workflows = WorkflowHost(
-                store: store, runner: runner, options: ExecutorOptions(cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out)),
+                store: store, runner: runner,
+                options: ExecutorOptions(cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out)),
                 logger: logger)
             defer { workflows.stopPolling() }
             let plan: ExecutionPlan
@@ -89,7 +91,8 @@ extension AgentHost {
                 let details = statusCommand ?? "not recorded (--no-store)"
                 var text = "workflow id: \(status.workflowId)\ndetails: \(details)\nartifacts: \(artifacts)\n"
                 if status.state == .interrupted {
-                    text += "interrupted: " + (resumeCommand.map { "resume with `\($0)`" } ?? "not recorded, cannot resume")
+                    let how = resumeCommand.map { "resume with `\($0)`" } ?? "not recorded, cannot resume"
+                    text += "interrupted: \(how)"
                     text += "\n"
                 }
                 FileHandle.standardOutput.write(Data(text.utf8))

@@ -172,7 +172,6 @@ extension RunStateMachine {
     }
 }
 
-
 // MARK: - Agent input
 
 extension RunStateMachine {

@@ -281,7 +281,9 @@ final class WorkflowRun: @unchecked Sendable {
     private func flush() -> Bool {
         guard let failure = log.flush() else { return true }
         condition.lock()
-        perform(machine.recorderFailed(reason: "the recorder failed: \(failure)", at: options.clock.now()), continuing: false)
+        perform(
+            machine.recorderFailed(reason: "the recorder failed: \(failure)", at: options.clock.now()),
+            continuing: false)
         unlockReportingFinish()
         return false
     }

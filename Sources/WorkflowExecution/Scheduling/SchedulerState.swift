@@ -147,7 +147,8 @@ struct SchedulerState: Sendable {
         }
         nodes.append(
             Node(
-                name: name, manifest: manifest, outputKey: outputKey, dependencies: [], dependents: [], priority: priority,
+                name: name, manifest: manifest, outputKey: outputKey, dependencies: [], dependents: [],
+                priority: priority,
                 orderIndex: orderIndex, group: group, demands: demands, estimateSeconds: estimate))
         indexByName[name] = index
         while unsettledInGroup.count <= group { unsettledInGroup.append(0) }
