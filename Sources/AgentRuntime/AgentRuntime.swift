@@ -58,9 +58,17 @@ public final class AgentRuntime: Sendable {
 
     /// Calls `shutdown` once for every plugin loaded so far, after its running calls return.
     /// Later `run` calls on those agents fail with a message saying the runtime shut them down.
-    public func shutdownAll() {
-        for agent in cache.all() where agent.shutdown() {
-            logger.debug("shut down agent", metadata: ["agent": "\(agent.manifest.name)"])
+    /// A plugin whose calls have not returned after `seconds` (an abandoned call that ignores
+    /// `is_cancelled`) is left as it is: its `shutdown` is not called, so a host can exit.
+    public func shutdownAll(waitingAtMost seconds: Double = .infinity) {
+        for agent in cache.all() {
+            switch agent.shutdown(waitingAtMost: seconds) {
+            case .done: logger.debug("shut down agent", metadata: ["agent": "\(agent.manifest.name)"])
+            case .busy:
+                logger.warning(
+                    "agent \(agent.manifest.name) still runs an abandoned call; its shutdown is not called")
+            case .already: break
+            }
         }
     }
 

@@ -111,17 +111,31 @@ public final class LoadedAgent: Sendable {
         return call()
     }
 
-    /// Waits for running calls, refuses new ones and calls the plugin's `shutdown` once.
-    /// - Returns: `true` when this call did the shutdown, `false` if it had happened already.
+    /// How `shutdown` went.
+    enum ShutdownResult: Equatable {
+        /// The plugin's `shutdown` was called.
+        case done
+        /// A call was still running after the wait: no `shutdown` (the ABI forbids it during a call).
+        case busy
+        /// An earlier shutdown closed the agent.
+        case already
+    }
+
+    /// Refuses new calls, waits up to `seconds` for running ones and calls the plugin's
+    /// `shutdown` once, unless a call still runs then.
     @discardableResult
-    func shutdown() -> Bool {
-        guard gate.close() else { return false }
+    func shutdown(waitingAtMost seconds: Double = .infinity) -> ShutdownResult {
+        switch gate.close(waitingAtMost: seconds) {
+        case .already: return .already
+        case .busy: return .busy
+        case .idle: break
+        }
         switch backend {
         case .agentV1(let plugin): plugin.shutdown()
         case .cFunction: break  // a plain C function has no shutdown; its library stays mapped
         case .command(let command): command.shutdown()
         }
-        return true
+        return .done
     }
 }
 
@@ -149,14 +163,20 @@ final class CallGate: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Refuses new calls and waits for running ones; `false` if already closed.
-    func close() -> Bool {
+    enum CloseResult { case idle, busy, already }
+
+    /// Refuses new calls and waits up to `seconds` for running ones: `.idle` once none runs,
+    /// `.busy` when one still does, `.already` if an earlier call closed the gate.
+    func close(waitingAtMost seconds: Double) -> CloseResult {
         condition.lock()
         defer { condition.unlock() }
-        if closed { return false }
+        if closed { return .already }
         closed = true
         condition.broadcast()
-        while running > 0 { condition.wait() }
-        return true
+        let limit = seconds.isFinite ? Date(timeIntervalSinceNow: max(0, seconds)) : Date.distantFuture
+        while running > 0 {
+            if !condition.wait(until: limit) && running > 0 { return .busy }
+        }
+        return .idle
     }
 }

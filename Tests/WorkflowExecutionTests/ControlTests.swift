@@ -11,12 +11,17 @@ import WorkflowPlanning
     ]
 
     @Test func pauseStopsNewStartsAndResumeGoesOn() throws {
-        let runner = FakeRunner(["a": .succeed(sleepMs: 30)])
+        let release = DispatchSemaphore(value: 0)
+        let runner = FakeRunner(["a": .gate(release)])
         let harness = try Harness(chain, goal: ["c"], runner: runner)
         let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-pause")
         waitForStart(of: "a", in: handle)
         handle.pause()
-        usleep(80_000)
+        let completed = DispatchSemaphore(value: 0)
+        let subscription = handle.subscribe { if $0.type == .agentCompleted && $0.agent == "a" { completed.signal() } }
+        release.signal()
+        completed.wait()
+        subscription.cancel()
         let paused = handle.status()
         #expect(paused.state == .paused)
         #expect(paused.agents["a"]?.state == .completed)
@@ -29,9 +34,46 @@ import WorkflowPlanning
         #expect(types.contains(.workflowPaused) && types.contains(.workflowResumed))
     }
 
+    @Test func aTimeoutIsReportedAtTheDeadlineNotAfterTheGrace() throws {
+        // The agent ignores is_cancelled; the grace is far longer than any test may wait.
+        let release = DispatchSemaphore(value: 0)
+        let manifests = [agent("deaf", timeout: 0.05, order: 0)]
+        let runner = FakeRunner(["deaf": .gate(release)])
+        let harness = try Harness(manifests, goal: ["deaf"], runner: runner, grace: 600)
+        let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-deadline")
+        let failed = DispatchSemaphore(value: 0)
+        let subscription = handle.subscribe { if $0.type == .agentFailed { failed.signal() } }
+        defer { release.signal() }
+        // Generous: it only bounds a test that would otherwise wait for the 600 s grace.
+        #expect(failed.wait(timeout: .now() + 60) == .success, "agent.failed did not come before the grace ran out")
+        subscription.cancel()
+        let status = handle.status()
+        #expect(status.agents["deaf"]?.state == .failed)
+        #expect(status.agents["deaf"]?.message == "timed out after 50 ms (attempt 1)")
+        #expect(runner.runs.isEmpty, "the call is still running")
+        // The run ends without waiting for the call: it is left behind.
+        #expect(handle.wait().state == .failed)
+        #expect(handle.abandonedThreads == 1)
+    }
+
+    @Test func interruptLeavesTheWorkflowResumable() throws {
+        let runner = FakeRunner(["b": .waitForCancel])
+        let harness = try Harness(chain, goal: ["c"], runner: runner, grace: 30)
+        let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-interrupt")
+        waitForStart(of: "b", in: handle)
+        handle.interrupt(reason: "interrupted (SIGINT)")
+        let status = handle.wait()
+        #expect(status.state == .interrupted)
+        #expect(status.agents["a"]?.state == .completed)
+        #expect(status.agents["b"]?.state == .waiting)
+        #expect(harness.recorder.events.last?.type == .workflowInterrupted)
+        #expect(!harness.recorder.events.contains { $0.type == .agentFailed })
+    }
+
     @Test func cancelTellsRunningAgentsAndEndsTheWorkflow() throws {
         let runner = FakeRunner(["a": .waitForCancel])
-        let harness = try Harness(chain, goal: ["c"], runner: runner)
+        // The agent stops when told; a long grace keeps a loaded machine from abandoning it first.
+        let harness = try Harness(chain, goal: ["c"], runner: runner, grace: 30)
         let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-cancel")
         waitForStart(of: "a", in: handle)
         handle.cancel(reason: "user pressed ctrl-c")
@@ -39,6 +81,7 @@ import WorkflowPlanning
         #expect(status.state == .cancelled)
         #expect(status.message == "user pressed ctrl-c")
         #expect(status.agents["a"]?.state == .cancelled)
+        #expect(status.agents["a"]?.message == "cancelled: workflow cancelled: user pressed ctrl-c")
         #expect(runner.runs(of: "b").isEmpty)
         #expect(handle.events().last?.type == .workflowCancelled)
     }

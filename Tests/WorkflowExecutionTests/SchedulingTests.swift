@@ -5,71 +5,9 @@ import WorkflowPlanning
 
 @testable import WorkflowExecution
 
+/// The executor through real threads with a fake runner: data flow, recording, subscribers.
+/// Scheduling decisions themselves are tested without threads in RunStateMachineTests.
 @Suite struct SchedulingTests {
-    private func sleeping(_ ms: Int) -> FakeRunner {
-        FakeRunner(Dictionary(uniqueKeysWithValues: sevenNames.map { ($0, FakeBehavior.succeed(sleepMs: ms)) }))
-    }
-
-    @Test func adaptiveOverlapsIndependentAgentsAndRespectsDependencies() throws {
-        let runner = sleeping(30)
-        let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, strategy: .adaptive)
-        let (_, status) = harness.run()
-        #expect(status.state == .completed)
-        #expect(status.names(.completed) == Set(sevenNames))
-        let researcher = try #require(runner.runs(of: "researcher").first)
-        let image = try #require(runner.runs(of: "image").first)
-        #expect(overlap(researcher, image))
-        // No agent starts before each of its dependencies ended.
-        for manifest in sevenAgents() {
-            let run = try #require(runner.runs(of: manifest.name).first)
-            for dependency in manifest.dependencies {
-                guard case .agent(let name) = dependency.target else { continue }
-                let before = try #require(runner.runs(of: name).first)
-                #expect(before.end <= run.start, "\(manifest.name) started before \(name) ended")
-            }
-        }
-    }
-
-    @Test func sequentialRunsOneAtATimeInPlanOrder() throws {
-        let runner = sleeping(5)
-        let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, strategy: .sequential)
-        let (_, status) = harness.run()
-        #expect(status.state == .completed)
-        let runs = runner.runs.sorted { $0.start < $1.start }
-        #expect(runs.map(\.agent) == harness.plan.order)
-        for (a, b) in zip(runs, runs.dropFirst()) { #expect(!overlap(a, b)) }
-        #expect(runner.peakConcurrency == 1)
-    }
-
-    @Test func parallelRunsGroupByGroupWithBarriers() throws {
-        let runner = FakeRunner(["researcher": .succeed(sleepMs: 40), "image": .succeed(sleepMs: 5)])
-        let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, strategy: .parallel)
-        let (_, status) = harness.run()
-        #expect(status.state == .completed)
-        let groupOf = Dictionary(uniqueKeysWithValues: harness.plan.agents.map { ($0.name, $0.group) })
-        let runs = runner.runs
-        for later in runs {
-            for earlier in runs where groupOf[earlier.agent]! < groupOf[later.agent]! {
-                #expect(earlier.end <= later.start, "\(later.agent) started before \(earlier.agent)'s group ended")
-            }
-        }
-    }
-
-    @Test func concurrencyAndResourceLimitsAreNeverExceeded() throws {
-        let manifests = (0..<12).map { index in
-            agent("task\(index)", estimate: 1, resources: index % 2 == 0 ? ["llm": 1] : [:], order: index)
-        }
-        let runner = FakeRunner(
-            Dictionary(uniqueKeysWithValues: manifests.map { ($0.name, FakeBehavior.succeed(sleepMs: 10)) }))
-        let harness = try Harness(
-            manifests, goal: manifests.map(\.name), runner: runner, maxConcurrency: 3, resources: ["llm": 1])
-        let (_, status) = harness.run()
-        #expect(status.state == .completed)
-        #expect(runner.peakConcurrency <= 3)
-        #expect(runner.peakConcurrency >= 2)
-        #expect((runner.peakResources["llm"] ?? 0) == 1)
-    }
-
     @Test func agentsReceiveCampaignAndTheirDependenciesOutputs() throws {
         let runner = FakeRunner()
         let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner, campaign: ["title": "Solar"])
@@ -132,24 +70,8 @@ import WorkflowPlanning
         #expect(events.first?.data?["plan"]?["strategy"] == "adaptive")
     }
 
-    @Test func adaptivePromotesReadyAgentsWithAReason() throws {
-        // a (long) and b (short) are independent; c needs a and is planned before d, which needs b.
-        let manifests = [
-            agent("a", estimate: 1, order: 0), agent("b", estimate: 5, order: 1),
-            agent("c", [.agent("a")], estimate: 10, order: 2), agent("d", [.agent("b")], estimate: 1, order: 3),
-        ]
-        // Reality disagrees with the estimates: a is slow, b fast, so d is ready long before c.
-        let runner = FakeRunner(["a": .succeed(sleepMs: 60), "b": .succeed(sleepMs: 1)])
-        let harness = try Harness(manifests, goal: ["c", "d"], runner: runner, maxConcurrency: 2)
-        let (handle, status) = harness.run()
-        #expect(status.state == .completed)
-        let promotions = handle.events().filter { $0.type == .planResequenced && $0.data?["change"] == "promotion" }
-        #expect(!promotions.isEmpty)
-        #expect(promotions.allSatisfy { ($0.message ?? "").contains("ahead of") })
-    }
-
     @Test func subscribersGetReplayThenLiveEventsWithoutGaps() throws {
-        let runner = sleeping(5)
+        let runner = FakeRunner()
         let harness = try Harness(sevenAgents(), goal: sevenNames, runner: runner)
         let handle = harness.executor.start(plan: harness.plan, workflowId: "wf-sub")
         let seen = Locked<[Int64]>([])
@@ -185,7 +107,7 @@ import WorkflowPlanning
         ]
         let plan = try Planner(catalog: Catalog(agents: manifests)).plan(
             WorkflowRequest(goal: .agents(["short", "tail"]), maxConcurrency: 1))
-        var state = SchedulerState(plan: plan, limits: [:])
+        var state = SchedulerState(plan: plan, limits: [:]) { Manifest(name: $0) }
         _ = state.admitSettledWaiters()
         let started = state.nextStart()
         let first = try #require(started)

@@ -18,6 +18,8 @@ enum FakeBehavior: Sendable {
     case waitForCancel
     /// Sleeps `ms` ignoring cancellation.
     case hang(ms: Int)
+    /// Blocks until the semaphore is signalled, ignoring cancellation, then succeeds.
+    case gate(DispatchSemaphore)
 }
 
 /// One recorded attempt.
@@ -85,6 +87,9 @@ final class FakeRunner: AgentRunner, @unchecked Sendable {
         case .hang(let ms):
             usleep(UInt32(ms * 1000))
             outcome = .succeeded(["late": true])
+        case .gate(let semaphore):
+            semaphore.wait()
+            outcome = .succeeded(["agent": .string(name), "attempt": .integer(Int64(request.attempt))])
         }
         let end = now()
         lock.lock()
@@ -105,12 +110,14 @@ func now() -> Double { Date().timeIntervalSince1970 }
 func agent(
     _ name: String, _ dependencies: [Dependency] = [], estimate: Double = 1, retries: Int = 0,
     timeout: Double = 600, resources: [String: Int] = [:], capabilities: [String] = [], alternatives: [String] = [],
-    recovery: Manifest.RecoveryStrategy? = nil, order: Int = 0
+    recovery: Manifest.RecoveryStrategy? = nil, parallelSafe: Bool = true, isolation: Manifest.Isolation = .inProcess,
+    order: Int = 0
 ) -> Manifest {
     Manifest(
         name: name, library: "libTestExecAgent.so", capabilities: capabilities, dependencies: dependencies,
-        outputs: [name + "_output"], estimateSeconds: estimate, maxRetries: retries, timeoutSeconds: timeout,
-        resources: resources, alternatives: alternatives, recovery: recovery,
+        outputs: [name + "_output"], estimateSeconds: estimate, parallelSafe: parallelSafe, maxRetries: retries,
+        timeoutSeconds: timeout, resources: resources, alternatives: alternatives, isolation: isolation,
+        recovery: recovery,
         source: ManifestSource(file: "/tmp/\(name).json", order: order))
 }
 
@@ -169,9 +176,6 @@ struct Harness {
 extension WorkflowStatus {
     func names(_ state: AgentState) -> Set<String> { Set(order.filter { agents[$0]?.state == state }) }
 }
-
-/// Whether two runs overlap in time.
-func overlap(_ a: FakeRun, _ b: FakeRun) -> Bool { a.start < b.end && b.start < a.end }
 
 /// A clock that moves `step` seconds forward each time it is read: timers come due at
 /// once, so retry delays of seconds cost no real time, and timestamps are predictable.

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import WorkflowHosting
 import Logging
+import Synchronization
 import WorkflowExecution
 import WorkflowPlanning
 import WorkflowStore
@@ -17,7 +18,10 @@ extension AgentHost {
                 REQUEST is a JSON file (see Examples/). In a terminal a live view shows each running \
                 agent; otherwise one line per event is printed; --json prints one JSON event per \
                 line; --quiet prints only the summary. Colours are used in a terminal unless NO_COLOR is \
-                set. Ctrl-C cancels the workflow. The run is recorded in the store (--db, AGENTHOST_DB \
+                set. Ctrl-C interrupts the workflow: nothing new starts, running agents are asked to \
+                stop, and it is left for `agenthost resume ID` (exit 130); a second Ctrl-C stops at \
+                once; `agenthost cancel ID` ends a workflow for good. The run is recorded in the store \
+                (--db, AGENTHOST_DB \
                 or .agenthost/state.sqlite; --no-store to keep it in memory): `agenthost status ID` \
                 follows it from another terminal, `agenthost resume ID` finishes it if this process \
                 dies. Exit 0 when it completed, 1 when it failed or was cancelled, 2 when the request, \
@@ -33,6 +37,11 @@ extension AgentHost {
         @Option(help: ArgumentHelp("Folder for the agents' files (default .agenthost/runs).", valueName: "dir"))
         var out: String = ".agenthost/runs"
         @Option(help: "The workflow id (default wf-<time>-<pid>).") var id: String?
+        @Option(
+            help: ArgumentHelp(
+                "Seconds an agent told to stop (timeout, cancel) gets before its call is abandoned (default 2).",
+                valueName: "seconds"))
+        var cancelGrace: Double = 2
 
         func run() throws {
             if let id, let problem = WorkflowIdentifier.problem(with: id) {
@@ -50,7 +59,8 @@ extension AgentHost {
             let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
             defer { runner.shutdown() }
             let workflows = WorkflowHost(
-                store: store, runner: runner, options: ExecutorOptions(artifactsRoot: absolutePath(out)),
+                store: store, runner: runner,
+                options: ExecutorOptions(cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out)),
                 agentFolders: host.agentFolders(), logger: logger)
             defer { workflows.stopPolling() }
             let plan: ExecutionPlan
@@ -76,22 +86,32 @@ extension AgentHost {
         }
 
         /// Shows `handle`'s run until it ends (live view, plain lines or JSON), then the summary;
-        /// Ctrl-C cancels it. Throws exit 1 unless it completed.
+        /// Ctrl-C interrupts it. Throws exit 1 unless it completed, 130 when interrupted.
         /// - Parameter statusCommand: the command that shows the workflow later (nil when not recorded).
         static func follow(
             _ handle: WorkflowHandle, json: Bool, quiet: Bool, statusCommand: String?, artifacts: String
         ) throws {
-            let interrupt = cancelOnInterrupt(handle)
+            let interrupt = interruptOnSignal(handle)
             let mode: RunView.Mode = json ? .json : quiet ? .quiet : isatty(STDOUT_FILENO) == 1 ? .live : .plain
             let view = RunView(mode: mode, handle: handle, style: .forStandardOutput())
             let status = handle.wait()
             interrupt.cancel()
             view.finish(status)
+            // `agenthost status ID [--db FILE]` -> `agenthost resume ID [--db FILE]`.
+            let resumeCommand = statusCommand.map { "agenthost resume" + $0.dropFirst("agenthost status".count) }
             if !json {
                 let details = statusCommand ?? "not recorded (--no-store)"
-                FileHandle.standardOutput.write(
-                    Data("workflow id: \(status.workflowId)\ndetails: \(details)\nartifacts: \(artifacts)\n".utf8))
+                var text = "workflow id: \(status.workflowId)\ndetails: \(details)\nartifacts: \(artifacts)\n"
+                if status.state == .interrupted {
+                    let how = resumeCommand.map { "resume with `\($0)`" } ?? "not recorded, cannot resume"
+                    text += "interrupted: \(how)"
+                    text += "\n"
+                }
+                CommandOutput.write(text)
+            } else if status.state == .interrupted, let resumeCommand {
+                FileHandle.standardError.write(Data("interrupted: resume with `\(resumeCommand)`\n".utf8))
             }
+            if status.state == .interrupted { throw HostExit.interrupted }
             if status.state != .completed { throw HostExit.workflowFailed }
         }
 
@@ -116,13 +136,26 @@ extension AgentHost {
             }
         }
 
-        /// Ctrl-C cancels the workflow (a second one kills the host as usual).
-        private static func cancelOnInterrupt(_ handle: WorkflowHandle) -> DispatchSourceSignal {
+        /// The first Ctrl-C interrupts the workflow (resumable); the second stops the host at
+        /// once (exit 130; the store then shows the workflow as interrupted). libdispatch takes
+        /// every SIGINT once a source watches it, so the second one is handled here too.
+        private static func interruptOnSignal(_ handle: WorkflowHandle) -> DispatchSourceSignal {
             signal(SIGINT, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            let count = Mutex(0)
             source.setEventHandler {
-                handle.cancel(reason: "interrupted (SIGINT)")
-                signal(SIGINT, SIG_DFL)
+                let seen = count.withLock { value in
+                    value += 1
+                    return value
+                }
+                if seen > 1 {
+                    let notice = "agenthost: stopped; `agenthost resume \(handle.workflowId)` finishes the workflow\n"
+                    FileHandle.standardError.write(Data(notice.utf8))
+                    _exit(130)
+                }
+                let notice = "agenthost: interrupting: no new agents start, running ones are asked to stop "
+                FileHandle.standardError.write(Data((notice + "(Ctrl-C again stops at once)\n").utf8))
+                handle.interrupt(reason: "interrupted (SIGINT)")
             }
             source.resume()
             return source

@@ -5,13 +5,16 @@ import WorkflowHosting
 import HostProtocol
 import WorkflowStore
 
-/// The only place exit codes are chosen: 0 success, 1 workflow failed, 2 usage or input error.
-/// Commands throw one of these (or return for 0); libraries report outcomes, never codes.
+/// The only place exit codes are chosen: 0 success, 1 workflow failed, 2 usage or input error,
+/// 130 interrupted by Ctrl-C (resumable). Commands throw one of these (or return for 0);
+/// libraries report outcomes, never codes.
 enum HostExit {
     /// The workflow (or the one agent invoked) failed.
     static let workflowFailed = ExitCode(1)
     /// The command line, a manifest, a request or another input was wrong.
     static let inputError = ExitCode(2)
+    /// The workflow was interrupted by Ctrl-C and can be resumed (128 + SIGINT, the shell's convention).
+    static let interrupted = ExitCode(130)
 
     /// Reports a store failure and returns its exit code: 2, since every one the CLI meets is
     /// about its input (an unknown id, a finished workflow, a corrupt or foreign --db file).

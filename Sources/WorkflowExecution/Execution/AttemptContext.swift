@@ -3,29 +3,38 @@ import AgentRuntime
 import Foundation
 
 /// The host side of one running attempt: turns the plugin's log lines and progress into
-/// events and answers `is_cancelled`. Its `settled` flag (guarded by the run's lock) makes
-/// sure an attempt ends once, whether the runner returns or the executor gives it up.
+/// events and answers `is_cancelled`. Once the attempt was settled without its call (timed
+/// out, abandoned) it is silenced: what the call still reports is dropped.
 final class AttemptContext: AgentCallContext, @unchecked Sendable {
-    let node: Int
     let agent: String
     let attempt: Int
-    let startedAt: Double
     let cancellation = AttemptCancellation()
     private let log: EventLog
     private let progressLock = NSLock()
     private var lastProgress = -1.0
+    /// Guarded by `progressLock`.
+    private var silenced = false
 
-    /// Guarded by the run's lock.
-    var settled = false
-    /// Guarded by the run's lock: the attempt ran out of time.
-    var timedOut = false
+    /// Guarded by the run's lock: the call was abandoned and its thread written off.
+    var abandoned = false
 
-    init(node: Int, agent: String, attempt: Int, startedAt: Double, log: EventLog) {
-        self.node = node
+    init(agent: String, attempt: Int, log: EventLog) {
         self.agent = agent
         self.attempt = attempt
-        self.startedAt = startedAt
         self.log = log
+    }
+
+    /// Drops the log lines and progress the call reports from now on.
+    func silence() {
+        progressLock.lock()
+        silenced = true
+        progressLock.unlock()
+    }
+
+    private var isSilenced: Bool {
+        progressLock.lock()
+        defer { progressLock.unlock() }
+        return silenced
     }
 
     func log(_ level: AgentLogLevel, _ message: String) {
@@ -36,6 +45,7 @@ final class AttemptContext: AgentCallContext, @unchecked Sendable {
         case .warning: name = "warning"
         case .error: name = "error"
         }
+        guard !isSilenced else { return }
         log.append(.agentLog, agent: agent, attempt: attempt, message: message, data: ["level": .string(name)])
         log.flush()
     }
@@ -44,7 +54,7 @@ final class AttemptContext: AgentCallContext, @unchecked Sendable {
         let clamped = fraction.isNaN ? 0 : min(max(fraction, 0), 1)
         progressLock.lock()
         // Repeated identical reports add nothing to the stream.
-        let changed = clamped != lastProgress
+        let changed = clamped != lastProgress && !silenced
         lastProgress = clamped
         progressLock.unlock()
         guard changed else { return }

@@ -71,6 +71,12 @@ public final class WorkflowHandle: Sendable {
     /// Emits workflow.cancelled with `reason` once nothing runs any more.
     public func cancel(reason: String) { run.cancel(reason: reason) }
 
+    /// Stops the workflow without ending it: nothing new starts, running agents are told to
+    /// stop (as by `cancel`), outputs they commit are kept, and what did not complete is left
+    /// for `resume`. Emits workflow.interrupted with `reason` once nothing runs any more;
+    /// `wait()` then returns a status in the `interrupted` state.
+    public func interrupt(reason: String) { run.interrupt(reason: reason) }
+
     /// The live status, folded from every event delivered so far.
     public func status() -> WorkflowStatus { run.log.status }
 

@@ -74,10 +74,12 @@ public final class PluginAgentRunner: AgentRunner {
         }
     }
 
-    /// Ends idle worker processes and shuts in-process plugins down.
-    public func shutdown() {
+    /// Ends idle worker processes and shuts in-process plugins down. A plugin still running
+    /// an abandoned call after `seconds` (default 1) is left without its `shutdown`, so the
+    /// host can exit instead of waiting for a call that may never return.
+    public func shutdown(waitingAtMost seconds: Double = 1) {
         pool.shutdown()
-        runtime.shutdownAll()
+        runtime.shutdownAll(waitingAtMost: seconds)
     }
 
     /// A `kind: "command"` agent: its own process per call (or a persistent one), stopped

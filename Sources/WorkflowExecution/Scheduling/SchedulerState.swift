@@ -3,11 +3,12 @@ import HeapModule
 import WorkflowPlanning
 
 // Implementation notes
-// The run state of a workflow as a value: an integer-indexed graph of nodes, the ready
-// queue, the limits in use and the group barrier. No threads, no clock, no I/O: the
-// executor holds it under one lock and carries out what it says (`nextStart()` names the
-// agent to start; `settle` says which agents it skipped). Nodes are appended, never removed,
-// so indices stay valid when recovery adds agents.
+// The scheduling part of a run's state, as a value: an integer-indexed graph of nodes (each
+// with everything the run knows of its agent: manifest, output, error, attempts), the ready
+// queue, the limits in use and the group barrier. No threads, no clock, no I/O:
+// RunStateMachine owns it and makes the decisions (`nextStart()` names the agent to start;
+// `settle` says which agents it skipped). Nodes are appended, never removed, so indices stay
+// valid when recovery adds agents.
 
 /// The scheduling state of one workflow run.
 struct SchedulerState: Sendable {
@@ -27,6 +28,7 @@ struct SchedulerState: Sendable {
     /// One agent of the run.
     struct Node: Sendable {
         var name: String
+        var manifest: Manifest
         /// Name its output has in dependents' `inputs` (the replaced agent's, for a substitute).
         var outputKey: String
         var dependencies: [Edge]
@@ -42,6 +44,29 @@ struct SchedulerState: Sendable {
         var attempts = 0
         /// Whether recovery took this node out of the run (replaced or replanned away).
         var retired = false
+        /// The output once completed, and its compact bytes once a dependent read them.
+        var output: JSONObject?
+        var outputBytes: [UInt8]?
+        /// Why it did not complete.
+        var error: String?
+        /// For a substitute: the node it replaces (transitively, the original).
+        var origin: Int?
+        /// The attempt running now (not settled yet).
+        var live: LiveAttempt?
+        /// The attempt that timed out and was settled, whose call still holds its slot.
+        var draining: Int?
+        /// Calls abandoned after the grace period that have not returned.
+        var lingering = 0
+        /// The retry timer ran out while an attempt was draining: retry once it ends.
+        var retryWhenDrained = false
+    }
+
+    /// An attempt that runs and has not been settled.
+    struct LiveAttempt: Sendable {
+        var number: Int
+        var startedAt: Double
+        /// Set when the run told it to stop (cancel, abort, interrupt, recorder failure).
+        var stopReason: String?
     }
 
     /// Key ordering the ready queue: smallest first.
@@ -54,7 +79,9 @@ struct SchedulerState: Sendable {
         }
     }
 
-    private(set) var nodes: [Node] = []
+    /// The nodes; RunStateMachine writes their per-agent fields (output, error, attempts in
+    /// flight), never their scheduling state, which only this type's methods change.
+    var nodes: [Node] = []
     private(set) var indexByName: [String: Int] = [:]
     let strategy: Strategy
     let maxConcurrency: Int
@@ -79,7 +106,7 @@ struct SchedulerState: Sendable {
 
     /// Builds the state for `plan`; agents in `completed` are settled as completed and
     /// `settled` ones as failed, without running.
-    init(plan: ExecutionPlan, limits planLimits: [String: Int]) {
+    init(plan: ExecutionPlan, limits planLimits: [String: Int], manifest: (String) -> Manifest) {
         strategy = plan.strategy
         maxConcurrency = plan.strategy == .sequential ? 1 : max(1, plan.maxConcurrency)
         for (name, limit) in planLimits.sorted(by: { $0.key < $1.key }) {
@@ -90,7 +117,7 @@ struct SchedulerState: Sendable {
         let orderPosition = Dictionary(plan.order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for agent in plan.agents {
             _ = addNode(
-                name: agent.name, outputKey: agent.name, priority: agent.priority,
+                manifest: manifest(agent.name), outputKey: agent.name, priority: agent.priority,
                 orderIndex: orderPosition[agent.name] ?? nodes.count, group: agent.group,
                 resources: agent.resources, estimate: agent.estimate.seconds)
         }
@@ -109,17 +136,19 @@ struct SchedulerState: Sendable {
 
     /// Appends a node in the waiting state (dependencies set separately).
     mutating func addNode(
-        name: String, outputKey: String, priority: Double, orderIndex: Int, group: Int,
+        manifest: Manifest, outputKey: String, priority: Double, orderIndex: Int, group: Int,
         resources: [String: Int], estimate: Double
     ) -> Int {
         let index = nodes.count
+        let name = manifest.name
         var demands: [(resource: Int, units: Int)] = []
         for (resource, units) in resources.sorted(by: { $0.key < $1.key }) where units > 0 {
             if let position = resourceNames.firstIndex(of: resource) { demands.append((position, units)) }
         }
         nodes.append(
             Node(
-                name: name, outputKey: outputKey, dependencies: [], dependents: [], priority: priority,
+                name: name, manifest: manifest, outputKey: outputKey, dependencies: [], dependents: [],
+                priority: priority,
                 orderIndex: orderIndex, group: group, demands: demands, estimateSeconds: estimate))
         indexByName[name] = index
         while unsettledInGroup.count <= group { unsettledInGroup.append(0) }
@@ -231,12 +260,13 @@ struct SchedulerState: Sendable {
 
     private mutating func makeReady(_ index: Int) {
         nodes[index].state = .ready
-        let node = nodes[index]
+        // Fields read one by one: a Node (with its manifest) is costly to copy.
+        let order = nodes[index].orderIndex
         let key: ReadyKey
         switch strategy {
-        case .adaptive: key = ReadyKey(primary: -node.priority, secondary: node.orderIndex, node: index)
-        case .sequential: key = ReadyKey(primary: 0, secondary: node.orderIndex, node: index)
-        case .parallel: key = ReadyKey(primary: Double(node.group), secondary: node.orderIndex, node: index)
+        case .adaptive: key = ReadyKey(primary: -nodes[index].priority, secondary: order, node: index)
+        case .sequential: key = ReadyKey(primary: 0, secondary: order, node: index)
+        case .parallel: key = ReadyKey(primary: Double(nodes[index].group), secondary: order, node: index)
         }
         ready.insert(key)
     }
@@ -319,10 +349,19 @@ struct SchedulerState: Sendable {
     /// Marks a node settled as failed without touching dependents (they were moved to a substitute).
     mutating func markFailedQuietly(_ index: Int) {
         guard !nodes[index].state.isSettled else { return }
+        if nodes[index].state == .ready { removeFromReady(index) }
+        if nodes[index].state == .backoff { inBackoff -= 1 }
         nodes[index].state = .failed
         unsettled -= 1
         unsettledInGroup[nodes[index].group] -= 1
         advanceGroup()
+    }
+
+    /// Puts a node whose attempt was given up without settling it (an interrupted run) back to
+    /// waiting; it starts no more in this run.
+    mutating func park(_ index: Int) {
+        guard nodes[index].state == .running else { return }
+        nodes[index].state = .waiting
     }
 
     /// Puts a ready node back to waiting (its dependencies are about to change).
