@@ -195,7 +195,7 @@ struct RunSimulation {
         for node in machine.state.nodes where !node.retired || node.state == .skipped {
             switch node.state {
             case .completed: states[node.name] = .completed
-            case .failed: states[node.name] = .failed
+            case .failed: states[node.name] = node.cancelled ? .cancelled : .failed
             case .skipped: states[node.name] = .skipped
             case .running: states[node.name] = .running
             case .waiting, .ready, .backoff: states[node.name] = .waiting

@@ -213,6 +213,7 @@ struct RunStateMachine {
         ]
         if let signal { data["signal"] = .string(signal) }
         if cancelled { data["cancelled"] = true }
+        state.nodes[node].cancelled = cancelled && !willRetry
         if let workerPid { data["worker_pid"] = .integer(Int64(workerPid)) }
         let name = state.nodes[node].name
         emit(.agentFailed, agent: name, attempt: id.number, message: message, data: .object(data))

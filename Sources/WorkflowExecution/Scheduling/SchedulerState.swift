@@ -42,6 +42,8 @@ struct SchedulerState: Sendable {
         /// Dependencies not settled yet.
         var pending = 0
         var attempts = 0
+        /// Whether its last attempt was stopped by a cancel or abort (it reads `cancelled`, not `failed`).
+        var cancelled = false
         /// Whether recovery took this node out of the run (replaced or replanned away).
         var retired = false
         /// The output once completed, and its compact bytes once a dependent read them.
