@@ -49,6 +49,22 @@ import Testing
         #expect(loaded.libraryPath == plugins + "/libTestEchoAgent.so")
     }
 
+    @Test func aManifestFolderAboveThePluginFolderIsNotItsSearchRoot() throws {
+        // The manifest lives in a world-writable folder (like /tmp) that also holds, further
+        // down, the plugin folder the library is found in: the root is the plugin folder.
+        let outer = try makeTemporaryFolder()
+        chmod(outer, 0o777)
+        defer { chmod(outer, 0o755) }
+        let plugins = outer + "/build/plugins"
+        try FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
+        chmod(outer + "/build", 0o755)
+        chmod(plugins, 0o755)
+        try copyPlugin("libTestEchoAgent.so", into: plugins)
+        let loaded = try makeRuntime(pluginFolders: [plugins]).load(
+            try manifest("echo", library: "libTestEchoAgent.so", in: outer))
+        #expect(loaded.libraryPath == plugins + "/libTestEchoAgent.so")
+    }
+
     @Test(.enabled(if: geteuid() == 0, "only root can give a file to another user"))
     func aLibraryOwnedByAnotherUserIsRefused() throws {
         let plugins = try makeTemporaryFolder()

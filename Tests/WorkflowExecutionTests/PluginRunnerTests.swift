@@ -92,7 +92,8 @@ import WorkflowPlanning
         let (handle, status, runner) = try run(manifests, goal: ["second"], id: "wf-reuse")
         #expect(status.state == .completed)
         let pids = handle.events().filter { $0.type == .agentCompleted }.map { $0.data?["output"]?["pid"] }
-        #expect(pids.count == 2 && pids[0] == pids[1])
+        try #require(pids.count == 2, "both agents completed")
+        #expect(pids[0] == pids[1])
         #expect(pids[0] != .integer(Int64(getpid())))
         #expect(runner.workersStarted == 1)
     }

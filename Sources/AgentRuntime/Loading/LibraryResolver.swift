@@ -65,9 +65,12 @@ struct LibraryResolver: Sendable {
             .libraryNotFound, agent: agent, "\(field) '\(path)' not found; searched: " + bases.joined(separator: ", "))
     }
 
-    /// The search root (symlink-free) a resolved library lies in: the first base folder holding it.
+    /// The search root (symlink-free) a resolved library lies in: the deepest base folder
+    /// holding it, which is the one it was found in. (A manifest in /tmp and a library found in
+    /// the binary's folder below /tmp: the root is the binary's folder, not /tmp.)
     func root(of path: String, for manifest: Manifest) -> String? {
-        baseFolders(for: manifest).compactMap(Self.realPath).first { Self.isInside(path, $0) }
+        baseFolders(for: manifest).compactMap(Self.realPath).filter { Self.isInside(path, $0) }
+            .max { $0.count < $1.count }
     }
 
     static func realPath(_ path: String) -> String? {
