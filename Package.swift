@@ -149,7 +149,6 @@ let package = Package(
             name: "WorkflowPlanning",
             dependencies: [
                 "AgentCatalog",
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
@@ -163,7 +162,6 @@ let package = Package(
             dependencies: [
                 "AgentCatalog", "AgentRuntime", "WorkflowPlanning", "WorkflowEvents", "CAgentProcess",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
         // The `agenthost` executable.

@@ -1,5 +1,5 @@
 import Foundation
-import HeapModule
+import WorkflowPlanning
 
 /// One thread per workflow run that fires timed actions: retry timers, attempt deadlines,
 /// grace periods and heartbeats. It sleeps on a condition until the earliest entry is due
@@ -16,7 +16,7 @@ final class RunTimer: @unchecked Sendable {
     }
 
     private let condition = NSCondition()
-    private var entries = Heap<Entry>()
+    private var entries = BinaryHeap<Entry>()
     private var counter = 0
     private var stopped = false
     private let clock: any ExecutorClock
@@ -42,7 +42,7 @@ final class RunTimer: @unchecked Sendable {
     func stop() {
         condition.lock()
         stopped = true
-        entries = Heap()
+        entries = BinaryHeap()
         condition.signal()
         condition.unlock()
     }
@@ -59,7 +59,7 @@ final class RunTimer: @unchecked Sendable {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: wait))
                 continue
             }
-            _ = entries.removeMin()
+            _ = entries.popMin()
             condition.unlock()
             first.action()
             condition.lock()

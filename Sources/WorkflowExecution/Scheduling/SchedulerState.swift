@@ -1,5 +1,4 @@
 import AgentCatalog
-import HeapModule
 import WorkflowPlanning
 
 // Implementation notes
@@ -90,7 +89,7 @@ struct SchedulerState: Sendable {
     private(set) var resourceNames: [String] = []
     private var limits: [Int] = []
     private var inUse: [Int] = []
-    private var ready = Heap<ReadyKey>()
+    private var ready = BinaryHeap<ReadyKey>()
     private(set) var running = 0
     /// Nodes waiting for a retry timer.
     private(set) var inBackoff = 0
@@ -199,7 +198,7 @@ struct SchedulerState: Sendable {
         guard !paused, !stopping, running < maxConcurrency, let top = ready.min else { return nil }
         if strategy == .parallel && nodes[top.node].group > currentGroup { return nil }
         if fits(top.node) {
-            _ = ready.removeMin()
+            _ = ready.popMin()
             start(top.node)
             return top.node
         }

@@ -1,21 +1,25 @@
-/// A plain array-backed binary min-heap for the schedule simulations.
+/// A plain array-backed binary min-heap: the one heap of the host, used by the schedule
+/// simulations and by the executor (its ready queue and its timers).
 ///
-/// Implementation notes: the simulations only insert and pop the minimum, and their
-/// element types order totally (ties are broken by agent index), so any correct heap pops
-/// the same sequence. A binary heap does that with fewer comparisons and moves than a
+/// Implementation notes: its users only insert, read and pop the minimum, and their
+/// element types order totally (ties are broken by agent index or order), so any correct heap
+/// pops the same sequence. A binary heap does that with fewer comparisons and moves than a
 /// min-max heap, and the sift loops move a hole instead of swapping.
-struct BinaryHeap<Element: Comparable> {
+public struct BinaryHeap<Element: Comparable> {
     private var storage: [Element] = []
 
+    /// An empty heap.
+    public init() {}
+
     /// Number of elements.
-    var count: Int { storage.count }
+    public var count: Int { storage.count }
     /// Whether the heap is empty.
-    var isEmpty: Bool { storage.isEmpty }
+    public var isEmpty: Bool { storage.isEmpty }
     /// The smallest element, if any.
-    var min: Element? { storage.first }
+    public var min: Element? { storage.first }
 
     /// Adds `element`: O(log n).
-    mutating func insert(_ element: Element) {
+    public mutating func insert(_ element: Element) {
         storage.append(element)
         storage.withUnsafeMutableBufferPointer { heap in
             var hole = heap.count - 1
@@ -30,7 +34,7 @@ struct BinaryHeap<Element: Comparable> {
     }
 
     /// Removes and returns the smallest element: O(log n).
-    mutating func popMin() -> Element? {
+    public mutating func popMin() -> Element? {
         guard let last = storage.popLast() else { return nil }
         guard !storage.isEmpty else { return last }
         return storage.withUnsafeMutableBufferPointer { heap in
@@ -50,3 +54,5 @@ struct BinaryHeap<Element: Comparable> {
         }
     }
 }
+
+extension BinaryHeap: Sendable where Element: Sendable {}
