@@ -128,4 +128,27 @@ private func manifest(inputSchema: String, extra: String = "") -> (Manifest?, [M
         other.estimateSeconds = 5
         #expect(other.identity == writer.identity)
     }
+
+    @Test func theHashIsFNV1aOfTheFieldsJoinedAsDocumented() throws {
+        var manifest = Manifest(
+            name: "seo", version: "2.0.0", library: "libSEO.so", capabilities: ["seo", "metadata"],
+            dependencies: [Dependency(.agent("writer")), Dependency(.capability("copy"), type: .soft)],
+            outputs: ["optimized_content"], config: ["mode": "strict", "limit": 3])
+        manifest.sha256 = "ab12"
+        // The definition in Manifest+Identity.swift, spelled out: the fields' texts joined by
+        // U+001F (lists joined by `,`), hashed with FNV-1a 64, the first 12 hex digits.
+        let text = [
+            manifest.library, manifest.entry, manifest.kind.rawValue, manifest.sha256 ?? "",
+            manifest.capabilities.joined(separator: ","), manifest.outputs.joined(separator: ","),
+            manifest.dependencies.map { "\($0.target)/\($0.type.rawValue)" }.joined(separator: ","),
+            manifest.config.compactText, "",
+        ].joined(separator: "\u{1F}")
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        #expect(manifest.identityHash == String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(12)))
+    }
 }
