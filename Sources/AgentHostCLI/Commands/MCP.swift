@@ -42,7 +42,10 @@ extension AgentHost {
             let store = try self.store.openForWriting()
             let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
             let executorOptions = ExecutorOptions(artifactsRoot: absolutePath(out))
-            let backend = ExecutorBackend(store: store, runner: runner, options: executorOptions, logger: logger)
+            // The folders are recorded with each workflow, as `serve` and `run` do, so that
+            // `resume` and `retry` load the same agents.
+            let backend = ExecutorBackend(
+                store: store, runner: runner, options: executorOptions, agentFolders: host.agentFolders(), logger: logger)
             let options = host
             let server = MCPServer(
                 channel: channel, directory: AgentDirectory { options.discover() }, backend: backend, runner: runner,
