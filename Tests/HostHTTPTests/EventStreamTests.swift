@@ -36,13 +36,62 @@ import WorkflowStore
             try await client.execute(uri: "/api/v1/workflows/\(id)/events", method: .get, headers: local()) {
                 response in
                 #expect(response.headers[.contentType] == "text/event-stream")
-                let events = messages(text(response))
+                var events = messages(text(response))
+                #expect(events.last?.event == "end", "the stream says it is over, so EventSource does not reconnect")
+                events.removeLast()
                 #expect(events.map(\.id) == (0..<(last?.integerValue ?? 0)).map { $0 + 1 })
                 #expect(events.first?.event == "workflow.started")
                 #expect(events.last?.event == "workflow.completed")
                 #expect(events.last?.data["sequence"] == last)
             }
+            // A reconnect after the end is told the same at once.
+            try await client.execute(
+                uri: "/api/v1/workflows/\(id)/events", method: .get,
+                headers: local([HTTPField.Name("Last-Event-ID")!: "\(last?.integerValue ?? 0)"])
+            ) {
+                #expect(messages(text($0)).map(\.event) == ["end"])
+            }
         }
+    }
+
+    @Test func aRetriedWorkflowIsStreamedPastItsFirstEndToItsLast() async throws {
+        let dashboard = try TestDashboard(held: ["writer"])
+        let started = await dashboard.call("workflow/execute", ["request": editorRequest])
+        let id = try #require(started["workflow_id"]?.stringValue)
+        _ = await dashboard.call("workflow/cancel", ["workflow_id": .string(id)])
+        _ = await dashboard.call("workflow/wait", ["workflow_id": .string(id)])
+        dashboard.runner.release()
+        _ = await dashboard.call("workflow/retry", ["workflow_id": .string(id)])
+        let final = await dashboard.call("workflow/wait", ["workflow_id": .string(id)])
+        #expect(final["state"] == "completed")
+        try await dashboard.test { client in
+            try await client.execute(uri: "/api/v1/workflows/\(id)/events", method: .get, headers: local()) {
+                let types = messages(text($0)).compactMap(\.event)
+                #expect(types.contains("workflow.cancelled"))
+                #expect(types.contains("workflow.retried"))
+                #expect(Array(types.suffix(2)) == ["workflow.completed", "end"])
+            }
+            // NDJSON carries events only, through the same last one.
+            try await client.execute(
+                uri: "/api/v1/workflows/\(id)/events", method: .get, headers: local([.accept: "application/x-ndjson"])
+            ) { response in
+                let lines = text(response).split(separator: "\n").compactMap { try? JSONValue(parsing: String($0)) }
+                #expect(lines.last?["type"] == "workflow.completed")
+            }
+        }
+    }
+
+    @Test func aTerminalEventBeforeTheLastKnownSequenceDoesNotEndTheFeed() async {
+        let feed = EventFeed(from: 1, lastKnown: 4)
+        feed.offer([
+            WorkflowEvent(sequence: 1, workflowId: "wf", type: .workflowFailed, timestamp: 0),
+            WorkflowEvent(sequence: 2, workflowId: "wf", type: .workflowRetried, timestamp: 0),
+            WorkflowEvent(sequence: 3, workflowId: "wf", type: .agentStarted, timestamp: 0),
+            WorkflowEvent(sequence: 4, workflowId: "wf", type: .workflowCompleted, timestamp: 0),
+            WorkflowEvent(sequence: 5, workflowId: "wf", type: .agentStarted, timestamp: 0),
+        ])
+        #expect(await feed.take()?.map(\.sequence) == [1, 2, 3, 4])
+        #expect(await feed.take() == nil)
     }
 
     @Test func fromAndLastEventIDResumeWhereAsked() async throws {
@@ -96,7 +145,9 @@ import WorkflowStore
         }
         try await dashboard.test { client in
             try await client.execute(uri: "/api/v1/workflows/\(id)/events", method: .get, headers: local()) {
-                let events = messages(text($0))
+                var events = messages(text($0))
+                #expect(events.last?.event == "end")
+                events.removeLast()
                 #expect(events.last?.event == "workflow.completed")
                 #expect(events.map(\.id) == (0..<Int64(events.count)).map { $0 + 1 })
             }

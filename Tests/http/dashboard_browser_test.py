@@ -5,7 +5,7 @@ Starts `agenthost serve --http 127.0.0.1:0` on a scratch store, then: starts the
 campaign from the page and watches every agent complete through live updates (no reload);
 checks the event log's first and last sequence against the API; moves the selection with
 `j`; follows a run that `agenthost run` starts in another process; pauses, resumes and
-cancels slow workflows from the page; opens a replay link (?at=SEQ); speaks JSON-RPC over
+cancels slow workflows from the page and retries one; opens a replay link (?at=SEQ); speaks JSON-RPC over
 the /rpc WebSocket; saves screenshots into OUT. Stops everything it started.
 
     SE_OFFLINE=true python3 Tests/http/dashboard_browser_test.py AGENTHOST OUT
@@ -217,6 +217,14 @@ def main():
         wait.until(lambda d: d.find_element(By.ID, "run-state").text == "cancelled")
         check("Cancel on the page cancels the workflow", get(base, f"/api/v1/workflows/{slow_id}")["state"] == "cancelled")
         driver.save_screenshot(os.path.join(OUT, "run-cancelled.png"))
+        # 5. Retry the cancelled workflow from the page: the same workflow runs its agent again
+        # and the page follows it past its first end to the new one, live.
+        check("Retry is offered for a cancelled workflow", driver.find_element(By.ID, "retry").is_enabled())
+        driver.find_element(By.ID, "retry").click()
+        wait.until(lambda d: d.find_element(By.ID, "run-state").text == "completed")
+        check("Retry on the page re-runs the workflow to completed",
+              get(base, f"/api/v1/workflows/{slow_id}")["state"] == "completed")
+        check("Retry is not offered for a completed workflow", not driver.find_element(By.ID, "retry").is_enabled())
     except Exception as error:  # a wait that timed out, an element that is missing
         check("the browser test ran to its end", False, repr(error))
         if driver is not None:

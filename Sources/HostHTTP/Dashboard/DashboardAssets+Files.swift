@@ -81,7 +81,6 @@ const COLORS = {
 const TINTS = {
   waiting: "#f3f4f6", running: "#e4eefc", completed: "#e3f3e9", failed: "#fbe6e6", skipped: "#f8f0da",
 };
-const TERMINAL = new Set(["workflow.completed", "workflow.failed", "workflow.cancelled"]);
 const metrics = (window.__agenthost = { applied: 0, latencies: [], firstPaint: null, frames: 0 });
 
 // MARK: - Helpers
@@ -351,6 +350,14 @@ class RunModel {
       case "agent.skipped": a.state = "skipped"; a.message = e.message; a.skippedAt = e.timestamp; break;
       case "workflow.paused": this.state = "paused"; break;
       case "workflow.resumed": this.state = "running"; break;
+      case "workflow.retried":
+        // A new attempt of a failed or cancelled workflow: the named agents run again.
+        this.state = "pending"; this.finishedAt = null; this.message = e.message;
+        for (const name of (e.data && e.data.agents) || []) {
+          const x = this.byName.get(name);
+          if (x) { x.state = "waiting"; x.progress = null; x.message = null; x.skippedAt = null; }
+        }
+        break;
       case "workflow.interrupted":
         this.state = "interrupted"; this.message = e.message;
         for (const x of this.agents) if (x.state === "running") {
@@ -543,8 +550,10 @@ async function runPage(app, id, agentName) {
   const pause = el("button", { id: "pause", type: "button", text: "Pause", onclick: () => control("pause") });
   const resume = el("button", { id: "resume", type: "button", text: "Resume", onclick: () => control("resume") });
   const cancel = el("button", { id: "cancel", type: "button", text: "Cancel…", onclick: () => confirmCancel() });
+  const retry = el("button", { id: "retry", type: "button", text: "Retry", title: "Run the failed, cancelled and skipped agents again; completed outputs are kept",
+    onclick: async () => { if (await control("retry", { reason: "retried from the dashboard" })) route(); } });
   const replayButton = el("button", { id: "replay-toggle", type: "button", text: "Replay", onclick: () => setAt(at === null ? 1 : null) });
-  const controls = health.read_only ? [el("span", { class: "muted", text: "read-only" })] : [pause, resume, cancel];
+  const controls = health.read_only ? [el("span", { class: "muted", text: "read-only" })] : [pause, resume, cancel, retry];
   const range = el("input", { type: "range", id: "scrubber", min: "1", max: "1", value: "1", "aria-label": "Replay position" });
   const rangeLabel = el("span", { class: "mono", id: "scrubber-label" });
   const replayBar = el("div", { class: "replay", id: "replay-bar", hidden: true },
@@ -876,11 +885,14 @@ async function runPage(app, id, agentName) {
     Object.assign(dirty, { graph: true, timeline: true, events: true, agents: true, header: true, drawer: true });
     onFrame(paint);
   }
+  /// POSTs a control action; true when the server accepted it.
   async function control(action, body) {
     try {
       await api(`/workflows/${encodeURIComponent(id)}/${action}`, { body: body || {} });
+      return true;
     } catch (error) {
       alert(`Could not ${action} ${id}: ${error.message}`);
+      return false;
     }
   }
   function confirmCancel() {
@@ -914,6 +926,7 @@ async function runPage(app, id, agentName) {
       pause.disabled = at !== null || run.state !== "running";
       resume.disabled = at !== null || !(run.state === "paused" || run.state === "interrupted");
       cancel.disabled = at !== null || !(live || run.state === "interrupted" || run.state === "pending");
+      retry.disabled = at !== null || !(run.state === "failed" || run.state === "cancelled");
       range.max = String(Math.max(1, run.events.length));
       range.value = String(at === null ? run.events.length : at);
       rangeLabel.textContent = `#${at === null ? run.events.length : at} of ${run.events.length}`;
@@ -977,12 +990,13 @@ async function runPage(app, id, agentName) {
   const onMessage = (message) => {
     const e = JSON.parse(message.data);
     pending.push(e);
-    if (TERMINAL.has(e.type)) { source.close(); setConn(at === null ? "ended" : "replay"); streamCaughtUp = true; }
     onFrame(applyPending);
   };
+  // After the last terminal event (a retried run has earlier ones) the server says `end`.
+  source.addEventListener("end", () => { source.close(); setConn(at === null ? "ended" : "replay"); streamCaughtUp = true; });
   for (const type of ["workflow.started", "agent.started", "agent.progress", "agent.log", "agent.completed", "agent.failed",
     "agent.retrying", "agent.skipped", "plan.resequenced", "workflow.paused", "workflow.resumed", "workflow.cancelled",
-    "workflow.completed", "workflow.failed", "workflow.interrupted"]) source.addEventListener(type, onMessage);
+    "workflow.completed", "workflow.failed", "workflow.interrupted", "workflow.retried"]) source.addEventListener(type, onMessage);
   source.addEventListener("open", () => { setConn(at === null ? "live" : "replay"); });
   source.addEventListener("error", () => { if (source.readyState !== EventSource.CLOSED) setConn("reconnecting"); });
   // Without a snapshot (a run that has not started, a replay), the stream replays the stored
@@ -2096,7 +2110,7 @@ dialog .buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top
     },
     "/workflows/{id}/events": {
       "get": {
-        "summary": "The workflow's events as Server-Sent Events (id: = sequence, event: = type, data: = the workflow/event params), from ?from=SEQ, after Last-Event-ID, else from 1; ends after the terminal event. NDJSON with Accept: application/x-ndjson",
+        "summary": "The workflow's events as Server-Sent Events (id: = sequence, event: = type, data: = the workflow/event params), from ?from=SEQ, after Last-Event-ID, else from 1; ends after the last terminal event (a retried workflow has earlier ones) with a final `event: end` message. NDJSON with Accept: application/x-ndjson",
         "x-jsonrpc-method": "workflow/subscribe",
         "parameters": [
           {

@@ -18,7 +18,8 @@ extension DashboardServer {
 
     /// `GET /api/v1/workflows/{id}/events`: Server-Sent Events (`id:` = sequence), or NDJSON
     /// for `Accept: application/x-ndjson`; from `?from=SEQ`, after `Last-Event-ID`, else from 1.
-    /// Ends after the terminal event.
+    /// Ends after the last terminal event (a retried workflow has earlier ones), with an SSE
+    /// `end` message that tells an `EventSource` not to reconnect.
     func eventStream(_ request: Request, workflowId: String) async throws -> Response {
         for (key, _) in request.uri.queryParameters where key != "from" && key != "token" {
             throw APIError.badQuery(String(key), "is not known here; expected from")
@@ -36,13 +37,14 @@ extension DashboardServer {
         let status = try await call("workflow/status", params: ["workflow_id": .string(workflowId)])
         let ndjson = request.headers[.accept]?.contains("application/x-ndjson") ?? false
         let finished = ["completed", "failed", "cancelled"].contains(status["state"]?.stringValue ?? "")
-        if finished && from > (status["execution_info"]?["last_sequence"]?.integerValue ?? 0) {
+        let lastSequence = status["execution_info"]?["last_sequence"]?.integerValue ?? 0
+        if finished && from > lastSequence {
             // A reconnect after the terminal event: nothing more will come.
             return Response(
                 status: .ok, headers: [.contentType: ndjson ? "application/x-ndjson" : "text/event-stream"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: ndjson ? "" : "retry: 1000\n\n")))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: ndjson ? "" : "retry: 1000\n\n" + Self.endMessage)))
         }
-        let feed = EventFeed(from: from)
+        let feed = EventFeed(from: from, lastKnown: lastSequence)
         let backend = self.backend
         let store = self.store
         let subscription: any WorkflowEventSubscription
@@ -96,10 +98,14 @@ extension DashboardServer {
             } onGracefulShutdown: {
                 feed.close()
             }
+            if feed.hasEnded && !ndjson { try await writer.write(ByteBuffer(string: Self.endMessage)) }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: headers, body: body)
     }
+
+    /// The SSE message after the terminal event: the workflow is over, do not reconnect.
+    static var endMessage: String { "event: end\ndata: {}\n\n" }
 
     /// One event as an SSE message or an NDJSON line.
     static func encode(_ event: WorkflowEvent, ndjson: Bool, into bytes: inout [UInt8]) {

@@ -13,6 +13,8 @@ import WorkflowExecution
 final class EventFeed: Sendable {
     private struct State {
         var next: Int64
+        /// A terminal event before this sequence is not the end: the workflow was retried after it.
+        var lastKnown: Int64
         var queue: [WorkflowEvent] = []
         var waiter: CheckedContinuation<Void, Never>?
         var ended = false
@@ -21,8 +23,10 @@ final class EventFeed: Sendable {
 
     private let state: Mutex<State>
 
-    /// Creates a feed that starts at sequence `from`.
-    init(from: Int64) { state = Mutex(State(next: max(1, from))) }
+    /// Creates a feed that starts at sequence `from` and ends at the first terminal event at or
+    /// after `lastKnown` (the workflow's last stored sequence when the reader asked: a retried
+    /// workflow has terminal events in its history that more events follow).
+    init(from: Int64, lastKnown: Int64 = 0) { state = Mutex(State(next: max(1, from), lastKnown: lastKnown)) }
 
     /// The sequence the feed waits for next.
     var nextSequence: Int64 { state.withLock { $0.next } }
@@ -42,7 +46,7 @@ final class EventFeed: Sendable {
                 state.queue.append(event)
                 state.next += 1
                 accepted = true
-                if event.type.isTerminal {
+                if event.type.isTerminal && event.sequence >= state.lastKnown {
                     state.ended = true
                     break
                 }
