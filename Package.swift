@@ -94,6 +94,8 @@ let benchmarks: [(Product, Target)] = [
         "dashboard-bench", directory: "DashboardBench",
         dependencies: ["HostHTTP", "HostProtocol", "WorkflowHosting", "WorkflowStore", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog"],
         exclude: ["measure.py"]),
+    // The whole `agenthost` process on generated manifests; runs the release binary beside it.
+    benchmark("userpath-bench", directory: "UserPathBench", dependencies: ["AgentCatalog", "WorkflowPlanning"]),
     benchmark(
         "load-bench", directory: "LoadBench",
         dependencies: ["AgentCatalog", "AgentRuntime", .product(name: "Logging", package: "swift-log")]),

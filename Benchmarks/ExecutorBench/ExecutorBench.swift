@@ -17,7 +17,7 @@ struct NoOpRunner: AgentRunner {
 
 /// Every agent is served by one loaded C plugin (libTestExecAgent.so, `noop` mode): the real
 /// ABI call with the agent input serialized and the output parsed, without loading 10,000
-/// libraries (the runtime requires a descriptor per agent name).
+/// agents (userpath-bench loads them all, through `agenthost run`).
 struct PluginNoOpRunner: AgentRunner {
     let agent: LoadedAgent
     func runAttempt(_ request: AttemptRequest) -> AttemptResult {

@@ -85,7 +85,10 @@ public final class AgentRuntime: Sendable {
         }
         let path = try resolver.resolve(manifest)
         try Self.vetLibrary(at: path, for: manifest, resolver: resolver)
-        let plugin = try AgentV1Plugin.load(path: path, manifest: manifest, logger: logger)
+        let library = try resolver.cache.library(for: .init(path: path, entry: manifest.entry)) {
+            () throws(AgentRuntimeError) in try AgentV1Library.open(path: path, manifest: manifest)
+        }
+        let plugin = try AgentV1Plugin.instantiate(library, for: manifest, logger: logger)
         logger.debug(
             "loaded agent",
             metadata: ["agent": "\(manifest.name)", "library": "\(path)", "version": "\(plugin.version)"])
@@ -110,8 +113,17 @@ public final class AgentRuntime: Sendable {
     /// Refuses a library that another user could replace (the file, or a folder from it up to
     /// its search root, writable by group or others or owned by another user) and one whose
     /// SHA-256 differs from the manifest's `sha256`; used for every file the runtime resolves itself.
+    /// Each check is done once per runtime and library (see `LibraryCache`).
     static func vetLibrary(at path: String, for manifest: Manifest, resolver: LibraryResolver) throws(AgentRuntimeError) {
-        try LibraryPermissions.check(path, root: resolver.root(of: path, for: manifest), agent: manifest.name)
+        // The search root depends only on the path, the manifest's folder and the search paths.
+        let key = LibraryCache.VettingKey(path: path, folder: manifest.source.folder, sha256: manifest.sha256?.lowercased())
+        try resolver.cache.vet(key) { () throws(AgentRuntimeError) in
+            try checkLibrary(at: path, root: resolver.root(of: path, for: manifest), for: manifest)
+        }
+    }
+
+    private static func checkLibrary(at path: String, root: String?, for manifest: Manifest) throws(AgentRuntimeError) {
+        try LibraryPermissions.check(path, root: root, agent: manifest.name)
         if let expected = manifest.sha256 {
             guard let actual = LibraryDigest.sha256Hex(ofFile: path) else {
                 throw AgentRuntimeError(.notLoadable, agent: manifest.name, "cannot read '\(path)' to check its sha256")

@@ -85,7 +85,54 @@ import Testing
         let message = error?.message ?? ""
         #expect(message.contains("the descriptor its entry 'agent_plugin_entry' returns is named 'echo'"), "\(message)")
         #expect(message.contains("names the agent 'parrot'; they must be equal"), "\(message)")
-        #expect(message.contains("One library serves several agents only through one entry symbol per agent"))
+        #expect(message.contains("One library serves several agents through one entry symbol per agent"))
+        #expect(message.contains("or through one descriptor named \"*\" (AGENT_PLUGIN_ANY_NAME)"), "\(message)")
+    }
+
+    @Test func descriptorNamedAnyServesManifestsOfEveryName() throws {
+        let folder = try makeTemporaryFolder()
+        let runtime = makeRuntime()
+        var agents: [LoadedAgent] = []
+        for name in ["alpha", "beta", "gamma_2"] {
+            var agent = try manifest(name, library: "libTestExecAgent.so", in: folder)
+            agent.entry = "exec_entry_any"
+            agents.append(try runtime.load(agent))
+        }
+        #expect(Set(agents.map { ObjectIdentifier($0) }).count == 3, "one LoadedAgent per manifest")
+        for (index, agent) in agents.enumerated() {
+            let outcome = agent.run(
+                input: ["agent": .string(agent.manifest.name), "attempt": .integer(Int64(index + 1))],
+                context: RecordingContext())
+            guard case .succeeded(let object) = outcome else {
+                Issue.record("\(agent.manifest.name): \(outcome)")
+                continue
+            }
+            #expect(object["agent"] == .string(agent.manifest.name), "the plugin read its name from the input")
+            #expect(object["attempt"] == .integer(Int64(index + 1)))
+        }
+    }
+
+    @Test func manifestsSharingALibraryGetTheirOwnInitAndConfig() throws {
+        let folder = try makeTemporaryFolder()
+        let runtime = makeRuntime()
+        var quick = try manifest("quick", library: "libTestExecAgent.so", in: folder, config: ["noop": true])
+        quick.entry = "exec_entry_any"
+        var failing = try manifest("failing", library: "libTestExecAgent.so", in: folder, config: ["fail": "always"])
+        failing.entry = "exec_entry_any"
+        let first = try runtime.load(quick)
+        let second = try runtime.load(failing)
+        #expect(first.libraryPath == second.libraryPath)
+        guard case .succeeded(let object) = first.run(input: ["agent": "quick"], context: RecordingContext()) else {
+            Issue.record("quick (noop) did not succeed")
+            return
+        }
+        #expect(object.isEmpty, "noop answers {}")
+        guard case .failed(let message, let retryable) = second.run(input: ["agent": "failing"], context: RecordingContext())
+        else {
+            Issue.record("failing (fail: always) did not fail")
+            return
+        }
+        #expect(message == "exec agent failed on request" && !retryable)
     }
 
     @Test func initFailureCarriesThePluginsLoggedReason() throws {

@@ -10,6 +10,9 @@ import WorkflowExecution
 /// terminal's height less one, so it never scrolls; the cursor goes back up by exactly the
 /// rows it drew. An agent that finishes is printed once above the area as a compact line and
 /// stays in the scrollback (as Ninja and Docker buildx do).
+/// Plain and JSON lines are formatted and written by an `EventPrinter` thread: a subscriber is
+/// called inside the executor's flush, on the thread that would start the next agent, so it
+/// only queues the event.
 final class RunView: @unchecked Sendable {
     enum Mode { case live, plain, json, quiet }
 
@@ -22,6 +25,7 @@ final class RunView: @unchecked Sendable {
     private let finishedDrawing = DispatchSemaphore(value: 0)
     private var frame = LiveFrame()
     private var resize: DispatchSourceSignal?
+    private var printer: EventPrinter?
 
     init(mode: Mode, handle: WorkflowHandle, style: TerminalStyle) {
         self.mode = mode
@@ -29,11 +33,13 @@ final class RunView: @unchecked Sendable {
         self.style = style
         switch mode {
         case .json:
-            subscription = handle.subscribe { event in write(event.json.compactText + "\n") }
+            let printer = EventPrinter { $0.json.compactText }
+            self.printer = printer
+            subscription = handle.subscribe { event in printer.enqueue(event) }
         case .plain:
-            subscription = handle.subscribe { event in
-                if let line = RunView.plainLine(event) { write(line + "\n") }
-            }
+            let printer = EventPrinter { RunView.plainLine($0) }
+            self.printer = printer
+            subscription = handle.subscribe { event in printer.enqueue(event) }
         case .quiet:
             break
         case .live:
@@ -56,6 +62,7 @@ final class RunView: @unchecked Sendable {
         if mode == .live { finishedDrawing.wait() }
         resize?.cancel()
         subscription?.cancel()
+        printer?.close()  // every event line is out before the summary
         guard mode != .json else { return }
         write(RunView.summary(status, style: style))
     }
@@ -85,8 +92,7 @@ final class RunView: @unchecked Sendable {
 
     /// One line for an event (time, type, agent, attempt, message); nil for progress unless asked.
     static func plainLine(_ event: WorkflowEvent, includeProgress: Bool = false) -> String? {
-        let time = Date(timeIntervalSince1970: event.timestamp)
-        let stamp = timeFormatter.string(from: time)
+        let stamp = clockTime(event.timestamp)
         let agent = event.agent.map { " \($0)" } ?? ""
         let attempt = event.attempt.map { " #\($0)" } ?? ""
         switch event.type {
@@ -123,6 +129,19 @@ final class RunView: @unchecked Sendable {
 
     static func seconds(_ value: Double) -> String { DurationText.describe(value) }
 
+    /// `timestamp` (Unix seconds) as local HH:mm:ss.SSS, as `timeFormatter` writes it, without
+    /// a DateFormatter call (several µs each, once per event line).
+    static func clockTime(_ timestamp: Double) -> String {
+        let whole = timestamp.rounded(.down)
+        var seconds = time_t(whole)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        let milliseconds = min(999, max(0, Int((timestamp - whole) * 1000)))
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millis = milliseconds < 10 ? "00\(milliseconds)" : milliseconds < 100 ? "0\(milliseconds)" : "\(milliseconds)"
+        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(millis)"
+    }
+
     static let timeFormatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.dateFormat = "HH:mm:ss.SSS"
@@ -135,4 +154,59 @@ final class RunView: @unchecked Sendable {
 private func write(_ text: String) {
     guard !text.isEmpty else { return }
     CommandOutput.write(text)
+}
+
+/// Formats and writes event lines on its own thread, in the order they came, a batch per
+/// write. `enqueue` only appends under a lock and wakes no one: the thread looks every 20 ms,
+/// so the executor thread that delivers an event never waits on formatting or on the terminal.
+final class EventPrinter: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [WorkflowEvent] = []
+    private var closed = false
+    private let finished = DispatchSemaphore(value: 0)
+    private let format: @Sendable (WorkflowEvent) -> String?
+
+    /// Starts the thread; `format` gives an event's line (without newline), nil to skip it.
+    init(format: @escaping @Sendable (WorkflowEvent) -> String?) {
+        self.format = format
+        let thread = Thread { [self] in loop() }
+        thread.name = "agenthost-events"
+        thread.start()
+    }
+
+    func enqueue(_ event: WorkflowEvent) {
+        condition.lock()
+        queue.append(event)
+        condition.unlock()
+    }
+
+    /// Writes what is queued and stops the thread; returns when everything is written.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.signal()
+        condition.unlock()
+        finished.wait()
+    }
+
+    private func loop() {
+        var batch: [WorkflowEvent] = []
+        while true {
+            condition.lock()
+            if queue.isEmpty && !closed { _ = condition.wait(until: Date(timeIntervalSinceNow: 0.02)) }
+            swap(&batch, &queue)
+            let stop = closed && batch.isEmpty
+            condition.unlock()
+            if stop { break }
+            var text = ""
+            for event in batch {
+                guard let line = format(event) else { continue }
+                text += line
+                text += "\n"
+            }
+            write(text)
+            batch.removeAll(keepingCapacity: true)
+        }
+        finished.signal()
+    }
 }

@@ -229,7 +229,11 @@ typedef struct agent_plugin_descriptor {
     uint32_t struct_size;
     /** Reserved, zero. */
     uint32_t flags;
-    /** Agent name; must equal the manifest's `name` (ABI 1.0 and later). */
+    /**
+     * Agent name; must equal the manifest's `name` (ABI 1.0 and later), or be
+     * AGENT_PLUGIN_ANY_NAME ("*"): the descriptor then serves every manifest that names this
+     * library and entry, and the agent reads its name from the input's `agent` member.
+     */
     const char *name;
     /** Plugin version, semantic versioning (ABI 1.0 and later). */
     const char *version;
@@ -246,6 +250,13 @@ typedef struct agent_plugin_descriptor {
     /** Reserved for members appended by later 1.x versions; zero. */
     void *reserved[8];
 } agent_plugin_descriptor;
+
+/**
+ * The descriptor name that serves any manifest name: one library (one entry symbol) behind
+ * many manifests, each with its own `init` state and `config`. Every `run` is told its
+ * agent's name in the input's `agent` member.
+ */
+#define AGENT_PLUGIN_ANY_NAME "*"
 
 /** Size of the smallest descriptor an ABI 1.0 host accepts (through `shutdown`). */
 #define AGENT_PLUGIN_DESCRIPTOR_MIN_SIZE \

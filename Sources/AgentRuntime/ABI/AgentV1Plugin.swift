@@ -30,71 +30,26 @@ struct AgentV1Plugin: @unchecked Sendable {
         MemoryLayout<agent_plugin_descriptor>.offset(of: \agent_plugin_descriptor.shutdown)!
         + MemoryLayout<agent_shutdown_fn?>.size
 
-    /// Opens `path`, negotiates the ABI and runs the plugin's `init`.
-    static func load(path: String, manifest: Manifest, logger: Logger) throws(AgentRuntimeError) -> AgentV1Plugin {
+    /// Checks that `library`'s descriptor serves `manifest` (its name equals the manifest's, or
+    /// is `AGENT_PLUGIN_ANY_NAME`) and runs the plugin's `init` with the manifest's `config`:
+    /// each manifest gets its own state, even when many share one library and entry.
+    static func instantiate(
+        _ library: AgentV1Library, for manifest: Manifest, logger: Logger
+    ) throws(AgentRuntimeError) -> AgentV1Plugin {
         let agent = manifest.name
-        _ = dlerror()
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
-            throw AgentRuntimeError(
-                .notLoadable, agent: agent, "'\(path)' is not a loadable library: \(lastDynamicLinkerError())")
-        }
-        _ = dlerror()
-        guard let symbol = dlsym(handle, manifest.entry) else {
-            throw AgentRuntimeError(
-                .entryMissing, agent: agent,
-                "'\(path)' does not export the entry symbol '\(manifest.entry)' (\(lastDynamicLinkerError())); "
-                    + "a plugin defines it with AGENT_PLUGIN_DEFINE or @_cdecl(\"\(manifest.entry)\")")
-        }
-        let entry = unsafeBitCast(symbol, to: agent_plugin_entry_fn.self)
-        guard let raw = entry(UInt32(AGENT_ABI_VERSION_MAJOR), UInt32(AGENT_ABI_VERSION_MINOR)) else {
-            throw AgentRuntimeError(
-                .pluginDeclined, agent: agent,
-                "'\(path)': \(manifest.entry)(\(AGENT_ABI_VERSION_MAJOR), \(AGENT_ABI_VERSION_MINOR)) returned NULL: "
-                    + "the plugin cannot serve a host speaking ABI "
-                    + "\(AGENT_ABI_VERSION_MAJOR).\(AGENT_ABI_VERSION_MINOR)")
-        }
-        let bytes = UnsafeRawPointer(raw)
-        let major = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
-        let minor = bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
-        let size = Int(bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        let hostMajor = UInt32(AGENT_ABI_VERSION_MAJOR)
-        let hostMinor = UInt32(AGENT_ABI_VERSION_MINOR)
-        guard major == hostMajor, minor <= hostMinor else {
-            throw AgentRuntimeError(
-                .abiUnsupported, agent: agent,
-                "'\(path)': plugin speaks ABI \(major).\(minor), this host speaks \(hostMajor).\(hostMinor): "
-                    + "major versions must match and the plugin's minor may not be above the host's")
-        }
-        guard size >= minimumDescriptorSize else {
-            throw AgentRuntimeError(
-                .descriptorTooSmall, agent: agent,
-                "'\(path)': descriptor struct_size is \(size) bytes, an ABI 1.0 descriptor needs at least "
-                    + "\(minimumDescriptorSize) (through `shutdown`)")
-        }
-        var descriptor = agent_plugin_descriptor()
-        withUnsafeMutableBytes(of: &descriptor) { target in
-            target.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: min(size, target.count)))
-        }
-        let name = descriptor.name.map { String(cString: $0) }
-        guard name == agent else {
+        let path = library.path
+        guard library.name == agent || library.servesAnyName else {
             throw AgentRuntimeError(
                 .nameMismatch, agent: agent,
                 "'\(path)': the descriptor its entry '\(manifest.entry)' returns is named "
-                    + (name.map { "'\($0)'" } ?? "NULL") + ", but the manifest \(manifest.source.file) names the agent '\(agent)'; "
-                    + "they must be equal. One library serves several agents only through one entry symbol per "
-                    + "agent: export another entry function whose descriptor is named '\(agent)' and name it in "
-                    + "this manifest's `entry` (docs/PLUGIN_ABI.md), or correct the manifest's `name`")
+                    + (library.name.map { "'\($0)'" } ?? "NULL") + ", but the manifest \(manifest.source.file) names the agent '\(agent)'; "
+                    + "they must be equal. One library serves several agents through one entry symbol per agent "
+                    + "(export another entry function whose descriptor is named '\(agent)' and name it in this "
+                    + "manifest's `entry`), or through one descriptor named \"*\" (AGENT_PLUGIN_ANY_NAME) that "
+                    + "reads the agent's name from its input (docs/PLUGIN_ABI.md); or correct the manifest's `name`")
         }
-        guard let run = descriptor.run, let freeOutput = descriptor.free_output else {
-            let missing = [descriptor.run == nil ? "run" : nil, descriptor.free_output == nil ? "free_output" : nil]
-                .compactMap { $0 }.joined(separator: " and ")
-            throw AgentRuntimeError(
-                .missingFunction, agent: agent,
-                "'\(path)': descriptor has no \(missing) function; both `run` and `free_output` are required")
-        }
-        let version = descriptor.version.map { String(cString: $0) } ?? ""
         var state: UnsafeMutableRawPointer?
-        if let initFunction = descriptor.`init` {
+        if let initFunction = library.initFunction {
             var config = manifest.config.compactBytes
             let length = config.count
             config.append(0)
@@ -112,8 +67,8 @@ struct AgentV1Plugin: @unchecked Sendable {
             }
         }
         return AgentV1Plugin(
-            agent: agent, version: version, state: state, runFunction: run, freeOutputFunction: freeOutput,
-            shutdownFunction: descriptor.shutdown)
+            agent: agent, version: library.version, state: state, runFunction: library.runFunction,
+            freeOutputFunction: library.freeOutputFunction, shutdownFunction: library.shutdownFunction)
     }
 
     /// Calls `run` once, copies the output, releases it through `free_output` and reads it.
@@ -211,6 +166,89 @@ struct AgentV1Plugin: @unchecked Sendable {
 
     private static func malformed(_ agent: String, _ message: String) -> String {
         AgentRuntimeError(.malformedOutput, agent: agent, message).description
+    }
+}
+
+/// An opened agent-v1 library's entry, called and checked: the descriptor's functions, name
+/// and version. The same for every manifest naming this library and entry, so the runtime
+/// opens each (library, entry) pair once per process (docs/PLUGIN_ABI.md: the entry is
+/// called "once per process per library").
+///
+/// `@unchecked Sendable`: everything here comes from the plugin's static descriptor, which
+/// never changes while the library is loaded (and it is never unloaded).
+struct AgentV1Library: @unchecked Sendable {
+    let path: String
+    /// The descriptor's name; nil when it is NULL.
+    let name: String?
+    let version: String
+    let initFunction: agent_init_fn?
+    let runFunction: agent_run_fn
+    let freeOutputFunction: agent_free_output_fn
+    let shutdownFunction: agent_shutdown_fn?
+
+    /// Whether the descriptor serves any manifest name (`AGENT_PLUGIN_ANY_NAME`).
+    var servesAnyName: Bool { name == AgentV1Library.anyName }
+
+    /// `AGENT_PLUGIN_ANY_NAME`.
+    static let anyName = "*"
+
+    /// dlopens `path`, looks up `manifest.entry`, calls it and checks the descriptor's ABI
+    /// version, size and required functions; errors name `manifest`'s agent.
+    static func open(path: String, manifest: Manifest) throws(AgentRuntimeError) -> AgentV1Library {
+        let agent = manifest.name
+        _ = dlerror()
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            throw AgentRuntimeError(
+                .notLoadable, agent: agent, "'\(path)' is not a loadable library: \(lastDynamicLinkerError())")
+        }
+        _ = dlerror()
+        guard let symbol = dlsym(handle, manifest.entry) else {
+            throw AgentRuntimeError(
+                .entryMissing, agent: agent,
+                "'\(path)' does not export the entry symbol '\(manifest.entry)' (\(lastDynamicLinkerError())); "
+                    + "a plugin defines it with AGENT_PLUGIN_DEFINE or @_cdecl(\"\(manifest.entry)\")")
+        }
+        let entry = unsafeBitCast(symbol, to: agent_plugin_entry_fn.self)
+        guard let raw = entry(UInt32(AGENT_ABI_VERSION_MAJOR), UInt32(AGENT_ABI_VERSION_MINOR)) else {
+            throw AgentRuntimeError(
+                .pluginDeclined, agent: agent,
+                "'\(path)': \(manifest.entry)(\(AGENT_ABI_VERSION_MAJOR), \(AGENT_ABI_VERSION_MINOR)) returned NULL: "
+                    + "the plugin cannot serve a host speaking ABI "
+                    + "\(AGENT_ABI_VERSION_MAJOR).\(AGENT_ABI_VERSION_MINOR)")
+        }
+        let bytes = UnsafeRawPointer(raw)
+        let major = bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+        let minor = bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+        let size = Int(bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let hostMajor = UInt32(AGENT_ABI_VERSION_MAJOR)
+        let hostMinor = UInt32(AGENT_ABI_VERSION_MINOR)
+        guard major == hostMajor, minor <= hostMinor else {
+            throw AgentRuntimeError(
+                .abiUnsupported, agent: agent,
+                "'\(path)': plugin speaks ABI \(major).\(minor), this host speaks \(hostMajor).\(hostMinor): "
+                    + "major versions must match and the plugin's minor may not be above the host's")
+        }
+        guard size >= AgentV1Plugin.minimumDescriptorSize else {
+            throw AgentRuntimeError(
+                .descriptorTooSmall, agent: agent,
+                "'\(path)': descriptor struct_size is \(size) bytes, an ABI 1.0 descriptor needs at least "
+                    + "\(AgentV1Plugin.minimumDescriptorSize) (through `shutdown`)")
+        }
+        var descriptor = agent_plugin_descriptor()
+        withUnsafeMutableBytes(of: &descriptor) { target in
+            target.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: min(size, target.count)))
+        }
+        guard let run = descriptor.run, let freeOutput = descriptor.free_output else {
+            let missing = [descriptor.run == nil ? "run" : nil, descriptor.free_output == nil ? "free_output" : nil]
+                .compactMap { $0 }.joined(separator: " and ")
+            throw AgentRuntimeError(
+                .missingFunction, agent: agent,
+                "'\(path)': descriptor has no \(missing) function; both `run` and `free_output` are required")
+        }
+        return AgentV1Library(
+            path: path, name: descriptor.name.map { String(cString: $0) },
+            version: descriptor.version.map { String(cString: $0) } ?? "", initFunction: descriptor.`init`,
+            runFunction: run, freeOutputFunction: freeOutput, shutdownFunction: descriptor.shutdown)
     }
 }
 

@@ -11,8 +11,9 @@ import Synchronization
 // not pick that file, so it cannot vet it before loading: a manifest that pins such a
 // library with `sha256` is refused rather than checked after its code was mapped and run.
 // A library the system loader found is opened and located (its file read from
-// /proc/self/maps) once per process: later agents naming the same soname reuse it, so they
-// cost what an agent whose library lies in its manifest folder costs.
+// /proc/self/maps) once per process: later agents naming the same soname reuse it, and a
+// manifest folder whose search found no such file is not searched again by the same runtime,
+// so they cost what an agent whose library lies in its manifest folder costs.
 
 /// The library of a c-function agent, opened with RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE.
 ///
@@ -31,6 +32,12 @@ struct CFunctionLibrary: @unchecked Sendable {
     /// Resolves, vets and opens `manifest.library`.
     static func open(_ manifest: Manifest, resolver: LibraryResolver) throws(AgentRuntimeError) -> CFunctionLibrary {
         let agent = manifest.name
+        let key = LibraryCache.ResolutionKey(folder: manifest.source.folder, library: manifest.library)
+        if manifest.sha256 == nil, resolver.cache.isLeftToSystemLoader(key),
+            let known = systemLibraries.withLock({ $0[manifest.library] })
+        {
+            return known  // no folder held it last time either: no search again
+        }
         let path: String
         let bySystemLoader: Bool
         do {
@@ -44,6 +51,7 @@ struct CFunctionLibrary: @unchecked Sendable {
                         + "checked before it is loaded; copy the library into a plugin folder to pin it, or remove "
                         + "`sha256` from \(manifest.source.file)")
             }
+            resolver.cache.leaveToSystemLoader(key)
             if let known = systemLibraries.withLock({ $0[manifest.library] }) { return known }
             path = manifest.library
             bySystemLoader = true

@@ -12,6 +12,13 @@ import Foundation
 /// Finds and vets a manifest's library file. No dlopen happens here.
 struct LibraryResolver: Sendable {
     let searchPaths: PluginSearchPaths
+    /// Resolutions and vettings already done by this runtime (shared by its copies).
+    let cache: LibraryCache
+
+    init(searchPaths: PluginSearchPaths, cache: LibraryCache = LibraryCache()) {
+        self.searchPaths = searchPaths
+        self.cache = cache
+    }
 
     /// The allowed base folders for `manifest`, in search order, without duplicates.
     func baseFolders(for manifest: Manifest) -> [String] {
@@ -26,7 +33,10 @@ struct LibraryResolver: Sendable {
         guard !manifest.library.isEmpty else {
             throw AgentRuntimeError(.libraryNotFound, agent: manifest.name, "the manifest's `library` field is empty")
         }
-        return try resolveFile(manifest.library, field: "library", agent: manifest.name, bases: baseFolders(for: manifest))
+        let key = LibraryCache.ResolutionKey(folder: manifest.source.folder, library: manifest.library)
+        return try cache.path(for: key) { () throws(AgentRuntimeError) in
+            try resolveFile(manifest.library, field: "library", agent: manifest.name, bases: baseFolders(for: manifest))
+        }
     }
 
     /// The absolute, symlink-free path of `path` (the manifest's `field`, "library" or
