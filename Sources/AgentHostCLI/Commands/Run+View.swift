@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import Synchronization
 import WorkflowExecution
 
 /// What `agenthost run` shows while a workflow runs, and the summary at the end.
@@ -10,14 +11,22 @@ import WorkflowExecution
 /// terminal's height less one, so it never scrolls; the cursor goes back up by exactly the
 /// rows it drew. An agent that finishes is printed once above the area as a compact line and
 /// stays in the scrollback (as Ninja and Docker buildx do).
+///
+/// `@unchecked Sendable`: `frame` belongs to the drawing thread; `subscription` and `resize`
+/// are set in `init` and only read after it.
 final class RunView: @unchecked Sendable {
     enum Mode { case live, plain, json, quiet }
 
     private let mode: Mode
     private let handle: WorkflowHandle
     private let style: TerminalStyle
-    private let lock = NSLock()
-    private var done = false
+    /// What other threads tell the drawing thread: stop, or redraw for a new terminal size.
+    private struct Signals {
+        var done = false
+        /// Set when SIGWINCH arrived: the previous lines may now wrap, so erase by rows, not lines.
+        var terminalResized = false
+    }
+    private let signals = Mutex(Signals())
     private var subscription: EventSubscription?
     private let finishedDrawing = DispatchSemaphore(value: 0)
     private var frame = LiveFrame()
@@ -38,9 +47,7 @@ final class RunView: @unchecked Sendable {
             break
         case .live:
             resize = TerminalSize.onChange { [self] in
-                lock.lock()
-                frame.terminalResized = true
-                lock.unlock()
+                signals.withLock { $0.terminalResized = true }
             }
             let thread = Thread { [self] in drawLoop() }
             thread.name = "agenthost-live-view"
@@ -50,9 +57,7 @@ final class RunView: @unchecked Sendable {
 
     /// Stops the live view and prints the summary table (not in JSON mode).
     func finish(_ status: WorkflowStatus) {
-        lock.lock()
-        done = true
-        lock.unlock()
+        signals.withLock { $0.done = true }
         if mode == .live { finishedDrawing.wait() }
         resize?.cancel()
         subscription?.cancel()
@@ -65,11 +70,10 @@ final class RunView: @unchecked Sendable {
     private func drawLoop() {
         var tick = 0
         while true {
-            lock.lock()
-            let stop = done
-            let resized = frame.terminalResized
-            frame.terminalResized = false
-            lock.unlock()
+            let (stop, resized) = signals.withLock { signals in
+                defer { signals.terminalResized = false }
+                return (signals.done, signals.terminalResized)
+            }
             let size = TerminalSize.current()
             let status = handle.status()
             let now = Date().timeIntervalSince1970
