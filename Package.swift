@@ -178,8 +178,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
-        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
+        // Helpers shared by the test targets (folders, the build folder, a locked box). Foundation only.
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+        .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "TestSupport"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
         // Runs every sample agent through a small dlopen harness; no host modules.
         .testTarget(name: "ContentAgentsTests", dependencies: ["AgentPluginABI", "ContentKit"]),
@@ -187,11 +189,12 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests", dependencies: [
                 "WorkflowStore", "WorkflowEvents", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog",
+                "TestSupport",
             ]),
         .testTarget(
             name: "WorkflowExecutionTests",
             dependencies: [
-                "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime",
+                "WorkflowExecution", "WorkflowPlanning", "AgentCatalog", "AgentRuntime", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -237,11 +240,13 @@ let package = Package(
             name: "WorkflowHostingTests",
             dependencies: [
                 "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "WorkflowPlanning", "AgentCatalog",
-                "AgentRuntime", .product(name: "Logging", package: "swift-log"),
+                "AgentRuntime", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "HostProtocolTests",
-            dependencies: ["HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentRuntime"]),
+            dependencies: [
+                "HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentRuntime", "TestSupport",
+            ]),
         // The Model Context Protocol on stdio: `agenthost mcp` (on the `serve` framing; docs/MCP.md).
         .target(
             name: "HostMCP",
@@ -269,7 +274,7 @@ let package = Package(
             name: "HostHTTPTests",
             dependencies: [
                 "HostHTTP", "HostProtocol", "WorkflowHosting", "WorkflowExecution", "WorkflowStore", "AgentCatalog",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ] + samplePlugins.map(\.1) + pluginSupport + testPlugins.map(\.1) + benchmarks.map(\.1)

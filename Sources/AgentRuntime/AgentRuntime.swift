@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import Logging
+import Synchronization
 
 /// Loads agents' libraries and keeps them loaded: resolve, vet, dlopen, negotiate, init.
 ///
@@ -138,30 +139,30 @@ public final class AgentRuntime: Sendable {
     }
 }
 
-/// Loaded agents by name, in load order. `@unchecked Sendable`: guarded by `lock`.
+/// Loaded agents by name, in load order.
 ///
 /// Loads happen under the lock, so a plugin's entry and `init` never run concurrently with
 /// another load (its `init` "never concurrently with any other call" holds trivially).
-final class LoadedAgentCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var agents: [String: LoadedAgent] = [:]
-    private var order: [LoadedAgent] = []
+final class LoadedAgentCache: Sendable {
+    private struct State {
+        var agents: [String: LoadedAgent] = [:]
+        var order: [LoadedAgent] = []
+    }
+    private let state = Mutex(State())
 
     func value(
         for name: String, load: () throws(AgentRuntimeError) -> LoadedAgent
     ) throws(AgentRuntimeError) -> LoadedAgent {
-        lock.lock()
-        defer { lock.unlock() }
-        if let agent = agents[name] { return agent }
-        let agent = try load()
-        agents[name] = agent
-        order.append(agent)
-        return agent
+        try state.withLock { (state) throws(AgentRuntimeError) -> LoadedAgent in
+            if let agent = state.agents[name] { return agent }
+            let agent = try load()
+            state.agents[name] = agent
+            state.order.append(agent)
+            return agent
+        }
     }
 
     func all() -> [LoadedAgent] {
-        lock.lock()
-        defer { lock.unlock() }
-        return order
+        state.withLock { $0.order }
     }
 }

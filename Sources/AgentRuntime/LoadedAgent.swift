@@ -142,6 +142,7 @@ public final class LoadedAgent: Sendable {
 /// Admits calls into one plugin: any number at once, or one at a time for exclusive calls,
 /// until it is closed. `@unchecked Sendable`: every field is guarded by `condition`.
 final class CallGate: @unchecked Sendable {
+    /// Not a Mutex: calls wait on it for their turn, and shutdown for the calls to end.
     private let condition = NSCondition()
     private var running = 0
     private var closed = false

@@ -5,10 +5,6 @@ import Foundation
 /// The folder holding the fixture files, found from this source file's path.
 let fixturesFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
-/// The repository root (Tests/AgentCatalogTests/ is two levels below it).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
-
 /// The bytes of fixture `name` (a path under Fixtures/).
 func fixture(_ name: String) throws -> [UInt8] {
     Array(try Data(contentsOf: URL(fileURLWithPath: "\(fixturesFolder)/\(name)")))
@@ -17,15 +13,6 @@ func fixture(_ name: String) throws -> [UInt8] {
 /// Parses fixture `name` as a manifest.
 func parseFixture(_ name: String) throws -> (manifest: Manifest?, problems: [ManifestProblem]) {
     ManifestParser.parseManifest(try fixture(name), file: name, order: 0)
-}
-
-/// A fresh private (mode 0755) temporary folder, removed by the caller with `removeItem`.
-func makeTemporaryFolder() throws -> String {
-    let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("agentcatalog-tests-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    try setMode(0o755, path)
-    return path
 }
 
 /// Copies fixture files (paths under Fixtures/) into `folder`, each with mode 0644.

@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// Loading c-function agents: sonames through the system loader, the shipped example

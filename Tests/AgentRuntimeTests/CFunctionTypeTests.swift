@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// Every signature type through libffi and back, with the CFunctionTypes test library

@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,10 +11,6 @@ import Testing
 /// Command agents as their users meet them: real programs (small shell scripts and the
 /// Python helper), their answers, and the message of every way they can fail.
 @Suite(.serialized) struct CommandAgentTests {
-    /// The repository root (Tests/AgentRuntimeTests/ is two levels below it).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-
     /// Writes `script` as an executable `name` into a fresh folder and returns a command
     /// manifest for it whose file lies in the same folder.
     private func scriptAgent(
@@ -261,7 +258,7 @@ import Testing
 
     private func pythonAgent(persistent: Bool) throws -> Manifest {
         var manifest = try manifest(
-            "keywords", library: "", in: Self.repositoryRoot + "/Examples/polyglot", kind: .command)
+            "keywords", library: "", in: repositoryRoot + "/Examples/polyglot", kind: .command)
         manifest.isolation = .process
         manifest.command = CommandSpec(
             command: "keywords_agent.py", environment: ["PYTHONDONTWRITEBYTECODE": "1"], persistent: persistent)
@@ -274,7 +271,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func thePythonHelperServesAFunctionBothWays(persistent: Bool) throws {
-        let runtime = makeRuntime(pluginFolders: [Self.repositoryRoot + "/Plugins/Python"])
+        let runtime = makeRuntime(pluginFolders: [repositoryRoot + "/Plugins/Python"])
         let manifest = try pythonAgent(persistent: persistent)
         let context = RecordingContext()
         let first = try call(manifest, input: Self.article, context: context, runtime: runtime)
@@ -316,7 +313,7 @@ import Testing
         var manifest = try manifest("busy", library: "", in: folder, kind: .command)
         manifest.command = CommandSpec(
             command: "busy.py",
-            environment: ["PYTHONPATH": Self.repositoryRoot + "/Plugins/Python", "PYTHONDONTWRITEBYTECODE": "1"],
+            environment: ["PYTHONPATH": repositoryRoot + "/Plugins/Python", "PYTHONDONTWRITEBYTECODE": "1"],
             persistent: persistent)
         let runtime = makeRuntime()
         let context = RecordingContext()

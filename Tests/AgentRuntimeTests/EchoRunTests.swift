@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs of the Echo test plugin (Tests/Plugins/EchoAgent). Tests that read the plugin's

@@ -1,5 +1,6 @@
 @testable import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// The library check's SHA-256 (swift-crypto underneath) against the FIPS 180-4 vectors.

@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// The ssh-like rule for libraries: the file and its folders up to the search root must not be

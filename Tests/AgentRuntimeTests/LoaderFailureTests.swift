@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// Every way loading a plugin can fail, each with a real broken library and its message.

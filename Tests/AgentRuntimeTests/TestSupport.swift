@@ -2,17 +2,8 @@ import AgentCatalog
 import AgentRuntime
 import Foundation
 import Logging
+import TestSupport
 import Testing
-
-/// The folder holding the test runner and the test plugins built beside it.
-let buildFolder: String = PluginSearchPaths.currentExecutableFolder() ?? "."
-
-/// A fresh empty folder under the system temp folder.
-func makeTemporaryFolder() throws -> String {
-    let path = NSTemporaryDirectory() + "agentruntime-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-}
 
 /// A manifest whose file lies in `folder` (default: a fresh temporary folder).
 func manifest(

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `agenthost` binary the way a user would, and captures what it printed.
 struct AgentHostProcess {
@@ -8,18 +9,6 @@ struct AgentHostProcess {
         var stdout: String
         var stderr: String
     }
-
-    /// The folder holding the test bundle, the `agenthost` binary and every plugin library.
-    static let buildFolder: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        return (exe as NSString).deletingLastPathComponent
-    }()
-
-    /// The repository root (Tests/EndToEndTests/ is two levels below it).
-    static let repositoryRoot: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().path
-    }()
 
     /// A database for runs that name none, so tests never write into the repository's
     /// `.agenthost/`; one per test process.
@@ -47,10 +36,11 @@ struct AgentHostProcess {
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        let errData = LockedData()
+        let errData = Locked(Data())
         let done = DispatchSemaphore(value: 0)
         Thread {
-            errData.set(stderr.fileHandleForReading.readDataToEndOfFile())
+            let data = stderr.fileHandleForReading.readDataToEndOfFile()
+            errData.mutate { $0 = data }
             done.signal()
         }.start()
         let outData = stdout.fileHandleForReading.readDataToEndOfFile()
@@ -100,21 +90,4 @@ struct AgentHostProcess {
         process.environment = environment
         return process
     }
-
-    /// A fresh temporary folder, removed by the caller when done.
-    static func temporaryFolder() throws -> String {
-        let path = NSTemporaryDirectory() + "agenthost-e2e-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        chmod(path, 0o755)
-        return path
-    }
-}
-
-/// Data set once from another thread.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-
-    func set(_ value: Data) { lock.withLock { data = value } }
-    var value: Data { lock.withLock { data ?? Data() } }
 }

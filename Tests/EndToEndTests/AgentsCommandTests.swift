@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `agenthost agents list|show|validate` and `invoke` through the real binary and plugins.
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func validateListsEveryProblemAndExits2() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{"manifest_version": 1, "name": "broken", "version": "1.0.0""#
             .write(toFile: folder + "/broken.json", atomically: true, encoding: .utf8)
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func invokePlannerPrintsItsJSON() throws {
-        let out = try AgentHostProcess.temporaryFolder()
+        let out = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let input = #"{"campaign": {"title": "Solar for schools", "keywords": ["solar", "schools"], "brief": "Why schools should install solar panels"}}"#
         let result = try AgentHostProcess.run(["invoke", "planner", "--input", input, "--out", out])
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func validateWithNoManifestsIsAnError() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = try AgentHostProcess.run(["agents", "validate"], in: folder)
         #expect(result.status == 2)

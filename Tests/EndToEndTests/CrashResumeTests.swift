@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import Testing
 import WorkflowExecution
 import WorkflowStore
@@ -125,7 +126,7 @@ import WorkflowStore
         killHard(twice)
         try fixture.closeCutLine()
         let resume = Process()
-        resume.executableURL = URL(fileURLWithPath: AgentHostProcess.buildFolder + "/agenthost")
+        resume.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
         resume.arguments = ["resume", "wf-twice", "--json", "--out", fixture.folder + "/runs"] + fixture.options
         resume.currentDirectoryURL = URL(fileURLWithPath: fixture.folder)
         resume.standardOutput = FileHandle.nullDevice

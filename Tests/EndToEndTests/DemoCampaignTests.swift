@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The README's main job, `agenthost run Examples/blog-campaign.json`, through the real
 /// binary and the nine sample plugins, plus c-function agents inside a workflow.
 @Suite struct DemoCampaignTests {
     @Test func theDemoCampaignProducesEveryArtifact() throws {
-        let out = try AgentHostProcess.temporaryFolder()
+        let out = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try AgentHostProcess.run(["run", "Examples/blog-campaign.json", "--out", out, "--id", "demo-e2e"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -38,16 +39,16 @@ import Testing
     }
 
     @Test func anUnreadableSourceIsAFailedCheckInTheDemosSummary() throws {
-        let out = try AgentHostProcess.temporaryFolder()
+        let out = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: out) }
         // Not UTF-8: the check before the run finds a readable file, the researcher fails on it.
         let unreadable = out + "/not-utf8.md"
         try Data([0x23, 0x20, 0xFF, 0xFE, 0x0A]).write(to: URL(fileURLWithPath: unreadable))
-        let url = URL(fileURLWithPath: AgentHostProcess.repositoryRoot + "/Examples/blog-campaign.json")
+        let url = URL(fileURLWithPath: repositoryRoot + "/Examples/blog-campaign.json")
         var request = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         var campaign = try #require(request["campaign"] as? [String: Any])
         campaign["sources"] = (campaign["sources"] as? [String] ?? []).map { path -> String in
-            let full = AgentHostProcess.repositoryRoot + "/Examples/" + path
+            let full = repositoryRoot + "/Examples/" + path
             return path.hasSuffix("funding-and-planning.md") ? unreadable : full
         }
         request["campaign"] = campaign
@@ -60,11 +61,11 @@ import Testing
     }
 
     @Test func cFunctionAgentsRunInsideAWorkflowWithPluginAgents() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let request = """
             {"campaign": {"title": "Solar for schools", "keywords": ["solar", "schools"],
-                          "sources": ["\(AgentHostProcess.repositoryRoot)/Examples/sources/solar-basics.md"]},
+                          "sources": ["\(repositoryRoot)/Examples/sources/solar-basics.md"]},
              "goal": {"outputs": ["word_count"]}}
             """
         try request.write(toFile: folder + "/request.json", atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import Testing
 import WorkflowStore
 
@@ -13,7 +14,7 @@ import WorkflowStore
     /// the build folder searchable by others (a clone under a private home folder is not).
     static let canRunAsNobody: Bool = {
         guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return false }
-        var folder = AgentHostProcess.buildFolder
+        var folder = buildFolder
         while !folder.isEmpty && folder != "/" {
             var info = stat()
             guard stat(folder, &info) == 0, info.st_mode & 0o001 != 0 else { return false }
@@ -23,7 +24,7 @@ import WorkflowStore
     }()
 
     @Test func withNoStoreYetStatusAndHistorySayThereAreNoRunsAndSucceed() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let database = folder + "/none/state.sqlite"
         for command in ["status", "history"] {
@@ -73,7 +74,7 @@ import WorkflowStore
         chmod(out, 0o777)
         let result = try AgentHostProcess.run(
             ["run", fixture.request, "--db", locked + "/state.sqlite", "--out", out, "--manifests",
-             fixture.folder + "/manifests", "--plugins", AgentHostProcess.buildFolder],
+             fixture.folder + "/manifests", "--plugins", buildFolder],
             in: fixture.folder, user: Self.nobody)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains(locked), "\(result.stderr)")
@@ -88,7 +89,7 @@ import WorkflowStore
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
         let result = try AgentHostProcess.run(
             ["run", fixture.request, "--db", file + "/state.sqlite", "--out", fixture.folder + "/runs", "--manifests",
-             fixture.folder + "/manifests", "--plugins", AgentHostProcess.buildFolder],
+             fixture.folder + "/manifests", "--plugins", buildFolder],
             in: fixture.folder)
         #expect(result.status == 2)
         #expect(result.stderr.contains(file), "\(result.stderr)")
@@ -121,7 +122,7 @@ import WorkflowStore
     }
 
     @Test func runFromAFolderWithoutManifestsSaysWhereItLookedAndHowToPointAtThem() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{"goal": {"outputs": ["optimized_content"]}}"#.write(
             toFile: folder + "/request.json", atomically: true, encoding: .utf8)
@@ -162,7 +163,7 @@ import WorkflowStore
     }
 
     @Test func validateShowsControlCharactersAndEscapeSequencesEscaped() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         // A name whose newline would start a forged problem line naming another file, and an
         // ESC sequence that would clear the terminal.

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Mistakes caught before a run, through the real binary: campaign typos, unknown names,
 /// dependency cycles among the manifests.
 @Suite struct InputCheckCommandTests {
     @Test func aCampaignTypoStopsPlanAndRunWithTheFieldAndTheSuggestion() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let request = folder + "/titel.json"
         try #"""
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func validateNamesADependencyCycle() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for (name, dependency) in [("writer", "editor"), ("editor", "writer")] {
             try """

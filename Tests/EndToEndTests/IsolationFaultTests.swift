@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import Testing
 import WorkflowStore
 
@@ -10,7 +11,7 @@ struct HostileAgents {
     var manifests: String { folder + "/manifests" }
     var database: String { folder + "/state.sqlite" }
 
-    init() throws { folder = try AgentHostProcess.temporaryFolder() }
+    init() throws { folder = try makeTemporaryFolder() }
 
     /// Writes the manifest of exec agent `name` (entry `exec_entry_<name>`) with `config`.
     func add(
@@ -37,7 +38,7 @@ struct HostileAgents {
     }
 
     var options: [String] {
-        ["--manifests", manifests, "--plugins", AgentHostProcess.buildFolder]
+        ["--manifests", manifests, "--plugins", buildFolder]
     }
 
     /// `agenthost invoke NAME` against these manifests.
@@ -191,7 +192,7 @@ func isAlive(_ pid: Int32) -> Bool {
         let shipped = try JSONValue(
             parsing: Array(
                 try Data(
-                    contentsOf: URL(fileURLWithPath: AgentHostProcess.repositoryRoot + "/AgentManifests/cbrt.json"))))
+                    contentsOf: URL(fileURLWithPath: repositoryRoot + "/AgentManifests/cbrt.json"))))
         var manifest = try #require(shipped.objectValue)
         manifest["isolation"] = "process"
         try FileManager.default.createDirectory(atPath: agents.manifests, withIntermediateDirectories: true)
@@ -217,13 +218,13 @@ final class EarlierWorker {
         manifest["config"] = .object(config)
         let frame: JSONValue = [
             "type": "run", "id": 1, "manifest": .object(manifest), "source_file": .string(path),
-            "search": ["plugin_folders": [.string(AgentHostProcess.buildFolder)]],
+            "search": ["plugin_folders": [.string(buildFolder)]],
             "input": [
                 "workflow_id": .string(workflowId), "agent": manifest["name"] ?? "", "attempt": 1, "campaign": [:],
                 "inputs": [:],
             ],
         ]
-        process.executableURL = URL(fileURLWithPath: AgentHostProcess.buildFolder + "/agenthost")
+        process.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
         process.arguments = ["worker"]
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Each loader failure as a user meets it: `agents validate --load` and `invoke` on a real
@@ -6,7 +7,7 @@ import Testing
 @Suite struct LoaderFailureCommandTests {
     /// Writes a manifest for `library` named `name` into a fresh folder and returns the folder.
     private func manifestFolder(name: String, library: String, extra: String = "") throws -> String {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         let manifest = """
             {"manifest_version": 1, "name": "\(name)", "version": "1.0.0", "library": "\(library)",
              "capabilities": ["testing"]\(extra)}
@@ -18,14 +19,14 @@ import Testing
 
     private func validate(_ folder: String) throws -> AgentHostProcess.Result {
         try AgentHostProcess.run(
-            ["agents", "validate", "--load", "--manifests", folder, "--plugins", AgentHostProcess.buildFolder])
+            ["agents", "validate", "--load", "--manifests", folder, "--plugins", buildFolder])
     }
 
     /// Runs `invoke <name>` (with `--input` when given) against a fresh manifest for `library`.
     private func invoke(_ name: String, library: String, input: String? = nil) throws -> AgentHostProcess.Result {
         let folder = try manifestFolder(name: name, library: library)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var arguments = ["invoke", name, "--manifests", folder, "--plugins", AgentHostProcess.buildFolder]
+        var arguments = ["invoke", name, "--manifests", folder, "--plugins", buildFolder]
         if let input { arguments += ["--input", input] }
         return try AgentHostProcess.run(arguments)
     }

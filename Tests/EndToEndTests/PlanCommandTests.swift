@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `agenthost plan` on the seed's seven-agent graph and on bad requests.
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func anUnknownRequestFieldIsNamedAndExits2() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try #"{"campaign": {}, "goal": {"agents": ["planner"]}, "stratgey": "adaptive"}"#
             .write(toFile: folder + "/request.json", atomically: true, encoding: .utf8)
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func malformedRequestJSONNamesLineAndColumn() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try "{\n  \"campaign\": {,\n}".write(toFile: folder + "/request.json", atomically: true, encoding: .utf8)
         let result = try AgentHostProcess.run(["plan", folder + "/request.json"] + seed)
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func aCycleIsRejectedNamingTheWholeCycle() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let agents: [(String, String)] = [("writer", "seo"), ("editor", "writer"), ("seo", "editor")]
         for (name, dependency) in agents {
@@ -69,7 +70,7 @@ import Testing
             try manifest.write(toFile: "\(folder)/\(name).json", atomically: true, encoding: .utf8)
             chmod("\(folder)/\(name).json", 0o644)
         }
-        let requestFolder = try AgentHostProcess.temporaryFolder()
+        let requestFolder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: requestFolder) }
         try #"{"goal": {"agents": ["seo"]}}"#.write(toFile: requestFolder + "/request.json", atomically: true, encoding: .utf8)
         let result = try AgentHostProcess.run(["plan", requestFolder + "/request.json", "--manifests", folder])

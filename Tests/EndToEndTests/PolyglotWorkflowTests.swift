@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Testing
 /// Swift researcher and writer, the Rust digest (Plugins/RustDigest, built with cargo) and
 /// the Python keywords command agent (Plugins/Python), plus the c-function word count.
 @Suite(.serialized) struct PolyglotWorkflowTests {
-    static let root = AgentHostProcess.repositoryRoot
+    static let root = repositoryRoot
     /// Where cargo puts the Rust plugin (the folder .ci/run builds into).
     static let cargoFolder = root + "/.build/cargo/debug"
 
@@ -53,7 +54,7 @@ import Testing
             "cargo is not installed, so the Rust plugin cannot be built; install cargo to run this test"))
     func rustPythonCAndSwiftAgentsRunInOneWorkflow() throws {
         try Self.buildRustPlugin()
-        let out = try AgentHostProcess.temporaryFolder()
+        let out = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try AgentHostProcess.run([
             "run", "Examples/polyglot-campaign.json", "--json", "--out", out,
@@ -85,7 +86,7 @@ import Testing
     private func commandAgent(
         _ name: String, script: String, extra: String = "", mode: mode_t = 0o755
     ) throws -> String {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         let manifest = """
             {"manifest_version": 1, "name": "\(name)", "version": "1.0.0", "kind": "command",
              "command": "\(name).sh", "capabilities": ["testing"], "outputs": ["\(name)"]\(extra)}
@@ -192,7 +193,7 @@ import Testing
         let folder = try commandAgent("orphan", script: "cat >/dev/null\necho $$ > \"$0.pid\"\nexec sleep 300\n")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let host = Process()
-        host.executableURL = URL(fileURLWithPath: AgentHostProcess.buildFolder + "/agenthost")
+        host.executableURL = URL(fileURLWithPath: buildFolder + "/agenthost")
         host.arguments = [
             "run", folder + "/requests/request.json", "--json", "--manifests", folder, "--out", folder + "/out",
         ]

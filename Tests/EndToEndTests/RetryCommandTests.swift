@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import Testing
 import WorkflowEvents
 import WorkflowPlanning
@@ -13,12 +14,12 @@ import WorkflowStore
     /// A copy of the demo request whose sources include `sources/extra.md`, whose bytes are not UTF-8.
     private static func demoWithUnreadableSource(in folder: String) throws -> String {
         try FileManager.default.createDirectory(atPath: folder + "/sources", withIntermediateDirectories: true)
-        let sources = AgentHostProcess.repositoryRoot + "/Examples/sources"
+        let sources = repositoryRoot + "/Examples/sources"
         for file in try FileManager.default.contentsOfDirectory(atPath: sources) {
             try FileManager.default.copyItem(atPath: sources + "/" + file, toPath: folder + "/sources/" + file)
         }
         let text = try String(
-            contentsOfFile: AgentHostProcess.repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
+            contentsOfFile: repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
         var request = try JSONValue(parsing: text).objectValue ?? [:]
         var campaign = request["campaign"]?.objectValue ?? [:]
         campaign["sources"] = .array((campaign["sources"]?.arrayValue ?? []) + [.string("sources/extra.md")])
@@ -29,7 +30,7 @@ import WorkflowStore
     }
 
     @Test func retryRerunsAFailedDemoCampaignFromItsFailedAgent() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let request = try Self.demoWithUnreadableSource(in: folder)
         let database = folder + "/state.sqlite"
@@ -79,7 +80,7 @@ import WorkflowStore
     }
 
     @Test func retryOfNamedAgentsRunsThemAndTheirDependentsOnly() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let request = try Self.demoWithUnreadableSource(in: folder)
         let database = folder + "/state.sqlite"
@@ -107,13 +108,13 @@ import WorkflowStore
     }
 
     @Test func resumeWithoutTheManifestsOfTheRunUsesTheRecordedFolders() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let request = try Self.demoWithUnreadableSource(in: folder)
         let database = folder + "/state.sqlite"
         _ = try AgentHostProcess.run(["run", request, "--id", "folders", "--db", database, "--out", folder + "/out"])
         let folders = try #require(try SQLiteStore(path: database).folders(workflowId: "folders"))
-        #expect(folders.manifests == [AgentHostProcess.repositoryRoot + "/AgentManifests"])
+        #expect(folders.manifests == [repositoryRoot + "/AgentManifests"])
         #expect(folders.baseDirectory == folder)
         // A workflow stored with those folders whose host died before it started: resumed
         // from a folder with no AgentManifests/ and without --manifests, its agents still load.
@@ -132,7 +133,7 @@ import WorkflowStore
     }
 
     @Test func aResumeThatCannotLoadAnAgentRefusesAndChangesNothing() throws {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let manifests = folder + "/manifests"
         try FileManager.default.createDirectory(atPath: manifests, withIntermediateDirectories: true)

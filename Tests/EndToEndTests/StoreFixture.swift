@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import WorkflowExecution
 import WorkflowStore
 
@@ -28,7 +29,7 @@ struct StoreFixture {
     /// Writes the manifests (each agent sleeping `sleepMilliseconds`; with `gated`, each held
     /// at its start while its `gate` file exists) and the request.
     init(sleepMilliseconds: Int, title: String = "Store test", gated: Bool = false) throws {
-        folder = try AgentHostProcess.temporaryFolder()
+        folder = try makeTemporaryFolder()
         try FileManager.default.createDirectory(atPath: folder + "/manifests", withIntermediateDirectories: true)
         for (name, dependencies) in Self.graph {
             var config: JSONObject = [
@@ -52,7 +53,7 @@ struct StoreFixture {
 
     /// `--manifests`, `--plugins` and `--db` for this fixture.
     var options: [String] {
-        ["--manifests", folder + "/manifests", "--plugins", AgentHostProcess.buildFolder, "--db", database]
+        ["--manifests", folder + "/manifests", "--plugins", buildFolder, "--db", database]
     }
 
     /// Runs `agenthost arguments...` in the fixture's folder with `--db`, and for commands that

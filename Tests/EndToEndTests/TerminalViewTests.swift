@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import Testing
 
 /// `agenthost run`'s live view in a real terminal (tmux), at 50 and 200 columns: the area
@@ -15,7 +16,7 @@ struct TerminalViewTests {
         let session = try TmuxTerminal(columns: columns, rows: 12, folder: fixture.folder)
         defer { session.close() }
         let screens = try session.run(
-            [AgentHostProcess.buildFolder + "/agenthost", "run", fixture.request, "--id", id] + fixture.options)
+            [buildFolder + "/agenthost", "run", fixture.request, "--id", id] + fixture.options)
         let live = screens.live.filter { screen in screen.contains { $0.hasPrefix(id + " · ") } }
         #expect(!live.isEmpty, "the live view was never on screen: \(screens.final)")
         for screen in live {
@@ -38,7 +39,7 @@ struct TerminalViewTests {
     @Test func statesAreColouredInATerminalAndNotUnderNoColor() throws {
         let fixture = try StoreFixture(sleepMilliseconds: 1)
         defer { fixture.remove() }
-        let command = [AgentHostProcess.buildFolder + "/agenthost", "run", fixture.request] + fixture.options
+        let command = [buildFolder + "/agenthost", "run", fixture.request] + fixture.options
         let coloured = try TmuxTerminal(columns: 120, rows: 40, folder: fixture.folder)
         defer { coloured.close() }
         let green = "\u{1B}[32m"

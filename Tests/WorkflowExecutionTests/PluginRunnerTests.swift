@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import Foundation
 import Logging
+import TestSupport
 import Testing
 import WorkflowPlanning
 
@@ -10,7 +11,6 @@ import WorkflowPlanning
 /// Real plugins (Tests/Plugins/ExecTestAgent) through PluginAgentRunner, in-process and in
 /// `agenthost worker` processes (the binary built beside the test bundle).
 @Suite struct PluginRunnerTests {
-    static let buildFolder = PluginSearchPaths.currentExecutableFolder() ?? "."
 
     private func execAgent(
         _ name: String, _ dependencies: [Dependency] = [], config: JSONValue, retries: Int = 0, timeout: Double = 10,
@@ -31,9 +31,9 @@ import WorkflowPlanning
         let plan = try planner.plan(WorkflowRequest(goal: .agents(goal), maxConcurrency: 2))
         let logger = Logger(label: "PluginRunnerTests")
         let runtime = AgentRuntime(
-            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: Self.buildFolder), logger: logger)
+            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: buildFolder), logger: logger)
         let runner = PluginAgentRunner(
-            runtime: runtime, workerExecutable: Self.buildFolder + "/agenthost", logger: logger)
+            runtime: runtime, workerExecutable: buildFolder + "/agenthost", logger: logger)
         let executor = WorkflowExecutor(
             catalog: catalog, runner: runner, recorder: InMemoryRecorder(), planner: planner,
             options: ExecutorOptions(
@@ -107,8 +107,8 @@ import WorkflowPlanning
         let planner = Planner(catalog: catalog)
         let logger = Logger(label: "PluginRunnerTests")
         let runtime = AgentRuntime(
-            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: Self.buildFolder), logger: logger)
-        let runner = PluginAgentRunner(runtime: runtime, workerExecutable: Self.buildFolder + "/agenthost", logger: logger)
+            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: buildFolder), logger: logger)
+        let runner = PluginAgentRunner(runtime: runtime, workerExecutable: buildFolder + "/agenthost", logger: logger)
         defer { runner.shutdown() }
         let handles = try (0..<2).map { index in
             let executor = WorkflowExecutor(

@@ -1,11 +1,12 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import TestSupport
 import Testing
 
 /// `agenthost run` through the real binary built beside the test bundle.
 @Suite struct RunCommandTests {
-    static let binary = (PluginSearchPaths.currentExecutableFolder() ?? ".") + "/agenthost"
+    static let binary = buildFolder + "/agenthost"
 
     private func folder(
         _ manifests: [String: String], request: String, timeout: Double = 10, retries: Int = 1

@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import TestSupport
 import Testing
 import WorkflowPlanning
 
@@ -118,22 +119,5 @@ import WorkflowPlanning
         let next = state.nextStart()
         let second = try #require(next)
         #expect(state.nodes[second].name == "tail")
-    }
-}
-
-/// A value behind a lock, for collecting from handlers.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-    func mutate(_ change: (inout Value) -> Void) {
-        lock.lock()
-        change(&stored)
-        lock.unlock()
     }
 }

@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import Foundation
 import Logging
+import TestSupport
 import Testing
 import WorkflowExecution
 import WorkflowPlanning
@@ -12,13 +13,9 @@ import WorkflowStore
 /// the real sample plugins and the SQLite store; and resume's refusal to start what it
 /// cannot load.
 @Suite struct RetryTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    static let buildFolder = ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
-        .components(separatedBy: "/").dropLast().joined(separator: "/")
-
+    /// A fresh temporary folder with an empty `sources/` in it.
     private static func temporaryFolder() throws -> String {
-        let path = NSTemporaryDirectory() + "hosting-tests-" + UUID().uuidString
+        let path = try makeTemporaryFolder()
         try FileManager.default.createDirectory(atPath: path + "/sources", withIntermediateDirectories: true)
         return path
     }
@@ -41,17 +38,17 @@ import WorkflowStore
     @Test func retryRerunsAFailedDemoCampaignFromItsFailedAgent() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let sources = Self.repositoryRoot + "/Examples/sources"
+        let sources = repositoryRoot + "/Examples/sources"
         for file in try FileManager.default.contentsOfDirectory(atPath: sources) {
             try FileManager.default.copyItem(atPath: sources + "/" + file, toPath: folder + "/sources/" + file)
         }
-        let text = try String(contentsOfFile: Self.repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
+        let text = try String(contentsOfFile: repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
         var json = try JSONValue(parsing: text).objectValue ?? [:]
         var campaign = json["campaign"]?.objectValue ?? [:]
         campaign["sources"] = .array((campaign["sources"]?.arrayValue ?? []) + [.string("sources/extra.md")])
         json["campaign"] = .object(campaign)
         let request = try WorkflowRequest(json: .object(json))
-        let catalog = ManifestDiscovery.discover(folders: [Self.repositoryRoot + "/AgentManifests"]).catalog
+        let catalog = ManifestDiscovery.discover(folders: [repositoryRoot + "/AgentManifests"]).catalog
         let store = try SQLiteStore(path: folder + "/state.sqlite")
         let (host, runner) = Self.host(store: store, folder: folder)
         defer {
@@ -105,7 +102,7 @@ import WorkflowStore
     @Test func aResumeThatCannotLoadAnAgentRefusesBeforeChangingAnything() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let catalog = ManifestDiscovery.discover(folders: [Self.repositoryRoot + "/AgentManifests"]).catalog
+        let catalog = ManifestDiscovery.discover(folders: [repositoryRoot + "/AgentManifests"]).catalog
         let store = try SQLiteStore(path: folder + "/state.sqlite")
         let (host, runner) = Self.host(store: store, folder: folder)
         defer {
@@ -139,12 +136,12 @@ import WorkflowStore
     @Test func withoutAStoreAnalyticsHaveTheStoresShape() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let catalog = ManifestDiscovery.discover(folders: [Self.repositoryRoot + "/AgentManifests"]).catalog
+        let catalog = ManifestDiscovery.discover(folders: [repositoryRoot + "/AgentManifests"]).catalog
         let plan = try Planner(catalog: catalog).plan(
             WorkflowRequest(campaign: ["title": "Solar for schools"], goal: .agents(["planner"])))
         let logger = Logger(label: "RetryTests")
         let runtime = AgentRuntime(
-            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: Self.buildFolder), logger: logger)
+            searchPaths: PluginSearchPaths(pluginFolders: [], executableFolder: buildFolder), logger: logger)
         let runner = PluginAgentRunner(runtime: runtime, logger: logger)
         defer { runner.shutdown() }
         let inMemory = ExecutorBackend(

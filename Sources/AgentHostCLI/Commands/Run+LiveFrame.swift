@@ -8,8 +8,6 @@ import WorkflowExecution
 /// one (so no line wraps) and at most the terminal's height less one (so the area never
 /// scrolls). Agents that finished since the last frame are printed once above it.
 struct LiveFrame {
-    /// Set when SIGWINCH arrived: the previous lines may now wrap, so erase by rows, not lines.
-    var terminalResized = false
     /// The visible length of each line of the area drawn last.
     private var drawnLengths: [Int] = []
     /// Agents already printed as finished.

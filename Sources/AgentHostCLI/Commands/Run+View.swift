@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import Synchronization
 import WorkflowExecution
 
 /// What `agenthost run` shows while a workflow runs, and the summary at the end.
@@ -13,14 +14,22 @@ import WorkflowExecution
 /// Plain and JSON lines are formatted and written by an `EventPrinter` thread: a subscriber is
 /// called inside the executor's flush, on the thread that would start the next agent, so it
 /// only queues the event.
+///
+/// `@unchecked Sendable`: `frame` belongs to the drawing thread; `subscription`, `resize` and `printer`
+/// are set in `init` and only read after it.
 final class RunView: @unchecked Sendable {
     enum Mode { case live, plain, json, quiet }
 
     private let mode: Mode
     private let handle: WorkflowHandle
     private let style: TerminalStyle
-    private let lock = NSLock()
-    private var done = false
+    /// What other threads tell the drawing thread: stop, or redraw for a new terminal size.
+    private struct Signals {
+        var done = false
+        /// Set when SIGWINCH arrived: the previous lines may now wrap, so erase by rows, not lines.
+        var terminalResized = false
+    }
+    private let signals = Mutex(Signals())
     private var subscription: EventSubscription?
     private let finishedDrawing = DispatchSemaphore(value: 0)
     private var frame = LiveFrame()
@@ -44,9 +53,7 @@ final class RunView: @unchecked Sendable {
             break
         case .live:
             resize = TerminalSize.onChange { [self] in
-                lock.lock()
-                frame.terminalResized = true
-                lock.unlock()
+                signals.withLock { $0.terminalResized = true }
             }
             let thread = Thread { [self] in drawLoop() }
             thread.name = "agenthost-live-view"
@@ -56,9 +63,7 @@ final class RunView: @unchecked Sendable {
 
     /// Stops the live view and prints the summary table (not in JSON mode).
     func finish(_ status: WorkflowStatus) {
-        lock.lock()
-        done = true
-        lock.unlock()
+        signals.withLock { $0.done = true }
         if mode == .live { finishedDrawing.wait() }
         resize?.cancel()
         subscription?.cancel()
@@ -72,11 +77,10 @@ final class RunView: @unchecked Sendable {
     private func drawLoop() {
         var tick = 0
         while true {
-            lock.lock()
-            let stop = done
-            let resized = frame.terminalResized
-            frame.terminalResized = false
-            lock.unlock()
+            let (stop, resized) = signals.withLock { signals in
+                defer { signals.terminalResized = false }
+                return (signals.done, signals.terminalResized)
+            }
             let size = TerminalSize.current()
             let status = handle.status()
             let now = Date().timeIntervalSince1970
@@ -159,6 +163,7 @@ private func write(_ text: String) {
 /// Formats and writes event lines on its own thread, in the order they came, a batch per
 /// write. `enqueue` only appends under a lock and wakes no one: the thread looks every 20 ms,
 /// so the executor thread that delivers an event never waits on formatting or on the terminal.
+// Not a Mutex: the printer thread waits on the condition for events or the close.
 final class EventPrinter: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [WorkflowEvent] = []

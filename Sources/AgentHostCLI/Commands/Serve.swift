@@ -6,6 +6,7 @@ import Foundation
 import HostHTTP
 import HostProtocol
 import Logging
+import Synchronization
 import WorkflowHosting
 import WorkflowExecution
 import WorkflowStore
@@ -138,9 +139,8 @@ extension AgentHost {
 }
 
 /// The HTTP server's error, handed from its task to the command.
-private final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var message: String?
-    func set(_ text: String) { lock.withLock { message = text } }
-    func get() -> String? { lock.withLock { message } }
+private final class FailureBox: Sendable {
+    private let message = Mutex<String?>(nil)
+    func set(_ text: String) { message.withLock { $0 = text } }
+    func get() -> String? { message.withLock { $0 } }
 }

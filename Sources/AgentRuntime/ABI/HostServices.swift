@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentPluginABI
 import Foundation
 import Logging
+import Synchronization
 
 // Implementation notes
 // The `agent_host` table handed to a plugin holds C function pointers made from the global
@@ -15,8 +16,7 @@ final class HostCallBox: Sendable {
     let agent: String
     let context: (any AgentCallContext)?
     let logger: Logger
-    private let lastErrorLock = NSLock()
-    nonisolated(unsafe) private var lastErrorMessage: String?
+    private let lastErrorMessage = Mutex<String?>(nil)
 
     init(agent: String, context: (any AgentCallContext)?, logger: Logger) {
         self.agent = agent
@@ -25,10 +25,10 @@ final class HostCallBox: Sendable {
     }
 
     /// The last message logged at warning level or above, e.g. why `init` refused.
-    var lastError: String? { lastErrorLock.withLock { lastErrorMessage } }
+    var lastError: String? { lastErrorMessage.withLock { $0 } }
 
     func log(_ level: AgentLogLevel, _ message: String) {
-        if level.rawValue >= AgentLogLevel.warning.rawValue { lastErrorLock.withLock { lastErrorMessage = message } }
+        if level.rawValue >= AgentLogLevel.warning.rawValue { lastErrorMessage.withLock { $0 = message } }
         if let context {
             context.log(level, message)
             return

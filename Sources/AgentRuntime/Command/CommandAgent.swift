@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -192,31 +193,29 @@ public struct CommandCallResult: Sendable {
 }
 
 /// Idle persistent processes of one command agent; a dead one is never handed out.
-final class PersistentCommandPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var idle: [CommandProcess] = []
+final class PersistentCommandPool: Sendable {
+    private let idle = Mutex<[CommandProcess]>([])
 
     /// An idle live process, or a new one from `start`.
     func acquire(start: () throws(SpawnFailure) -> CommandProcess) throws(SpawnFailure) -> CommandProcess {
-        lock.lock()
-        while let process = idle.popLast() {
-            if process.termination == nil && process.input >= 0 && !process.hasExited {
-                lock.unlock()
-                return process
+        let live: CommandProcess? = idle.withLock { idle in
+            while let process = idle.popLast() {
+                if process.termination == nil && process.input >= 0 && !process.hasExited { return process }
             }
+            return nil
         }
-        lock.unlock()
+        if let live { return live }
         return try start()
     }
 
     /// Keeps a healthy process for the next call.
     func release(_ process: CommandProcess) {
-        lock.withLock { idle.append(process) }
+        idle.withLock { $0.append(process) }
     }
 
     /// Stops every idle process.
     func drain(grace: Double) {
-        let all = lock.withLock {
+        let all = idle.withLock { idle in
             defer { idle = [] }
             return idle
         }

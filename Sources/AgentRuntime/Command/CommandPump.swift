@@ -1,6 +1,7 @@
 import AgentCatalog
 import CAgentCommand
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -42,30 +43,36 @@ enum PumpEnd {
 }
 
 /// A pipe whose write end may be poked from any thread until it is closed.
-final class WakePipe: @unchecked Sendable {
-    private let lock = NSLock()
-    private var fds: [Int32] = [-1, -1]
+final class WakePipe: Sendable {
+    /// The pipe's ends, -1 once closed (or when the pipe could not be made).
+    private struct Ends {
+        var read: Int32
+        var write: Int32
+    }
+    private let ends: Mutex<Ends>
 
     init() {
+        var fds: [Int32] = [-1, -1]
         if agent_command_pipe(&fds) == 0 {
             for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         }
+        ends = Mutex(Ends(read: fds[0], write: fds[1]))
     }
 
-    var readEnd: Int32 { fds[0] }
+    var readEnd: Int32 { ends.withLock { $0.read } }
 
     /// Makes `readEnd` readable; does nothing once closed.
     func poke() {
-        lock.withLock {
+        ends.withLock { ends in
             var byte: UInt8 = 1
-            if fds[1] >= 0 { _ = write(fds[1], &byte, 1) }
+            if ends.write >= 0 { _ = write(ends.write, &byte, 1) }
         }
     }
 
     func close() {
-        lock.withLock {
-            for fd in fds where fd >= 0 { _ = Glibc.close(fd) }
-            fds = [-1, -1]
+        ends.withLock { ends in
+            for fd in [ends.read, ends.write] where fd >= 0 { _ = Glibc.close(fd) }
+            ends = Ends(read: -1, write: -1)
         }
     }
 }

@@ -18,6 +18,7 @@ final class CommandSpawner: @unchecked Sendable {
     /// The host's spawner, started on first use.
     static let shared = CommandSpawner()
 
+    /// Not a Mutex: the spawner thread waits on it for work.
     private let condition = NSCondition()
     private var queue: [() -> Void] = []
 

@@ -1,8 +1,9 @@
 import AgentCatalog
 import Foundation
+import Synchronization
 
 // Implementation notes
-// Events get their sequence number when appended (under `lock`), in the order the
+// Events get their sequence number when appended (in `appended`), in the order the
 // executor decided them. `flush()` is the only place they leave: one thread at a time (the
 // flusher, under `flushLock`) takes everything pending, records it in one `record` call,
 // folds it into the status, keeps it for replay and hands it to subscribers. Because the
@@ -15,13 +16,19 @@ import Foundation
 // transaction go on together instead of taking the lock one after another.
 
 /// The ordered event stream of one workflow: numbering, recording, status and subscribers.
+///
+/// `@unchecked Sendable`: the fields below `turn` are guarded by `flushLock` and `turn`.
 final class EventLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending: [WorkflowEvent] = []
-    private var nextSequence: Int64
+    /// Appended events no flush has taken yet, and the number the next one gets.
+    private struct Appended {
+        var pending: [WorkflowEvent] = []
+        var nextSequence: Int64
+    }
+    private let appended: Mutex<Appended>
 
+    /// Not a Mutex: re-entrant, as a subscriber may flush or read the status inside a delivery.
     private let flushLock = NSRecursiveLock()
-    /// Guards `flusher` and `recordedThrough`; signalled when a flush ends.
+    /// Guards `flusher` and `recordedThrough`; signalled when a flush ends. Not a Mutex: waited on.
     private let turn = NSCondition()
     private var flusher: pthread_t?
     /// The last sequence number a flush has taken care of (recorded, or failed to).
@@ -40,7 +47,7 @@ final class EventLog: @unchecked Sendable {
 
     init(workflowId: String, firstSequence: Int64, recorder: (any WorkflowRecorder)?, clock: any ExecutorClock) {
         self.workflowId = workflowId
-        self.nextSequence = firstSequence
+        self.appended = Mutex(Appended(nextSequence: firstSequence))
         self.recorder = recorder
         self.clock = clock
         self.currentStatus = WorkflowStatus(workflowId: workflowId)
@@ -54,29 +61,25 @@ final class EventLog: @unchecked Sendable {
         message: String? = nil, data: JSONValue? = nil
     ) {
         let timestamp = clock.now()
-        lock.lock()
-        pending.append(
-            WorkflowEvent(
-                sequence: nextSequence, workflowId: workflowId, type: type, agent: agent, attempt: attempt,
-                timestamp: timestamp, progress: progress, message: message, data: data))
-        nextSequence += 1
-        lock.unlock()
+        appended.withLock { appended in
+            appended.pending.append(
+                WorkflowEvent(
+                    sequence: appended.nextSequence, workflowId: workflowId, type: type, agent: agent, attempt: attempt,
+                    timestamp: timestamp, progress: progress, message: message, data: data))
+            appended.nextSequence += 1
+        }
     }
 
     /// Whether events were appended that no flush has taken yet.
     var hasPending: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return !pending.isEmpty
+        appended.withLock { !$0.pending.isEmpty }
     }
 
     /// Records and delivers every pending event.
     /// - Returns: the recorder's error message when recording failed (now or before).
     @discardableResult
     func flush() -> String? {
-        lock.lock()
-        let target = nextSequence - 1
-        lock.unlock()
+        let target = appended.withLock { $0.nextSequence - 1 }
         let me = pthread_self()
         turn.lock()
         if let flusher, pthread_equal(flusher, me) != 0 {
@@ -104,14 +107,12 @@ final class EventLog: @unchecked Sendable {
     private func drain() -> String? {
         flushLock.lock()
         defer { flushLock.unlock() }
-        lock.lock()
-        if pending.isEmpty {
-            lock.unlock()
-            return recorderFailure
+        let batch = appended.withLock { appended -> [WorkflowEvent] in
+            guard !appended.pending.isEmpty else { return [] }
+            defer { appended.pending.removeAll(keepingCapacity: true) }
+            return appended.pending
         }
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
-        lock.unlock()
+        if batch.isEmpty { return recorderFailure }
         defer {
             turn.lock()
             recordedThrough = max(recordedThrough, batch[batch.count - 1].sequence)

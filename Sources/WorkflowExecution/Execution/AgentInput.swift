@@ -1,5 +1,6 @@
 import AgentCatalog
 import Foundation
+import Synchronization
 
 // Implementation notes
 // Building each agent's input as a JSONValue and serializing it again for the plugin cost
@@ -10,8 +11,9 @@ import Foundation
 // parts and agree: `bytes == value.compactBytes`.
 
 /// One attempt's agent input, built on first use as bytes (compact JSON) or as a value.
-/// `@unchecked Sendable`: the parts never change; the cached forms are guarded by `lock`.
-final class AgentInput: @unchecked Sendable {
+///
+/// The parts never change; the cached forms live in `cache`.
+final class AgentInput: Sendable {
     /// A dependency's entry in `inputs`: its output object (or the error of a soft dependency)
     /// and that object's compact bytes.
     struct Entry {
@@ -61,9 +63,12 @@ final class AgentInput: @unchecked Sendable {
     private let entries: [Entry]
     /// Whether the input was given as a value rather than as parts.
     private let given: Bool
-    private let lock = NSLock()
-    private var cachedValue: JSONValue?
-    private var cachedBytes: [UInt8]?
+    /// The forms built so far.
+    private struct Cache {
+        var value: JSONValue?
+        var bytes: [UInt8]?
+    }
+    private let cache: Mutex<Cache>
 
     /// An input made of parts; `entries` in dependency order with distinct keys.
     init(run: RunParts, agent: String, attempt: Int, entries: [Entry]) {
@@ -72,6 +77,7 @@ final class AgentInput: @unchecked Sendable {
         self.attempt = attempt
         self.entries = entries
         self.given = false
+        self.cache = Mutex(Cache())
     }
 
     /// An input given as a value (a runner or test that set `AttemptRequest.input`).
@@ -81,40 +87,41 @@ final class AgentInput: @unchecked Sendable {
         attempt = 0
         entries = []
         given = true
-        cachedValue = value
+        cache = Mutex(Cache(value: value))
     }
 
     /// The input object.
     var value: JSONValue {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cachedValue { return cachedValue }
+        cache.withLock { cache in
+            if let value = cache.value { return value }
+            let value = build()
+            cache.value = value
+            return value
+        }
+    }
+
+    /// The input object built from the parts.
+    private func build() -> JSONValue {
         var inputs = JSONObject()
         inputs.reserveCapacity(entries.count)
         for entry in entries { inputs[entry.key] = .object(entry.value) }
-        let value: JSONValue = .object([
+        return .object([
             "workflow_id": .string(run.workflowId), "agent": .string(agent), "attempt": .integer(Int64(attempt)),
             "campaign": run.campaign, "inputs": .object(inputs), "artifacts_dir": .string(run.artifactsDirectory),
             "base_dir": .string(run.baseDirectory),
         ])
-        cachedValue = value
-        return value
     }
 
     /// The input object as compact JSON bytes.
     var bytes: [UInt8] {
-        lock.lock()
-        if let cachedBytes {
-            lock.unlock()
-            return cachedBytes
-        }
-        if given, let cachedValue {
-            let bytes = cachedValue.compactBytes
-            cachedBytes = bytes
-            lock.unlock()
+        let cached: [UInt8]? = cache.withLock { cache in
+            if let bytes = cache.bytes { return bytes }
+            guard given, let value = cache.value else { return nil }
+            let bytes = value.compactBytes
+            cache.bytes = bytes
             return bytes
         }
-        lock.unlock()
+        if let cached { return cached }
         var output: [UInt8] = []
         var size = run.head.count + run.campaignBytes.count + run.tail.count + agent.utf8.count + 32
         for entry in entries { size += entry.key.utf8.count + entry.bytes.count + 4 }
@@ -137,9 +144,7 @@ final class AgentInput: @unchecked Sendable {
             output.append(UInt8(ascii: "}"))
         }
         output += run.tail
-        lock.lock()
-        cachedBytes = output
-        lock.unlock()
+        cache.withLock { $0.bytes = output }
         return output
     }
 }

@@ -1,6 +1,7 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import Synchronization
 
 /// Runs one attempt of one agent. The executor is handed a runner (a fake in tests, the
 /// plugin-backed `PluginAgentRunner` in the host) and knows nothing of plugins itself.
@@ -96,50 +97,46 @@ public struct AttemptResult: Sendable {
 /// The stop flag of one attempt, set on timeout or when the workflow is cancelled or aborted.
 ///
 /// Thread-safe; handlers run once, on the thread that cancels, so they must be quick.
-public final class AttemptCancellation: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
-    private var reason: String?
-    private var handlers: [@Sendable () -> Void] = []
+public final class AttemptCancellation: Sendable {
+    private struct State {
+        var cancelled = false
+        var reason: String?
+        var handlers: [@Sendable () -> Void] = []
+    }
+    private let state = Mutex(State())
 
     /// Creates a flag that is not set.
     public init() {}
 
     /// Whether the attempt must stop.
     public var isCancelled: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelled
+        state.withLock { $0.cancelled }
     }
 
     /// Why it must stop, once it must.
     public var cancellationReason: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return reason
+        state.withLock { $0.reason }
     }
 
     /// Sets the flag and runs the handlers; later calls do nothing.
     public func cancel(reason: String) {
-        lock.lock()
-        guard !cancelled else { return lock.unlock() }
-        cancelled = true
-        self.reason = reason
-        let run = handlers
-        handlers = []
-        lock.unlock()
+        let run: [@Sendable () -> Void] = state.withLock { state in
+            guard !state.cancelled else { return [] }
+            state.cancelled = true
+            state.reason = reason
+            defer { state.handlers = [] }
+            return state.handlers
+        }
         for handler in run { handler() }
     }
 
     /// Runs `handler` when the flag is set (at once if it is set already).
     public func onCancel(_ handler: @escaping @Sendable () -> Void) {
-        lock.lock()
-        if cancelled {
-            lock.unlock()
-            handler()
-            return
+        let runNow = state.withLock { state in
+            if state.cancelled { return true }
+            state.handlers.append(handler)
+            return false
         }
-        handlers.append(handler)
-        lock.unlock()
+        if runNow { handler() }
     }
 }

@@ -1,19 +1,23 @@
 import AgentCatalog
 import AgentRuntime
 import Foundation
+import Synchronization
 
 /// The host side of one running attempt: turns the plugin's log lines and progress into
 /// events and answers `is_cancelled`. Once the attempt was settled without its call (timed
 /// out, abandoned) it is silenced: what the call still reports is dropped.
+///
+/// `@unchecked Sendable` only for `abandoned`, which the run's condition guards.
 final class AttemptContext: AgentCallContext, @unchecked Sendable {
     let agent: String
     let attempt: Int
     let cancellation = AttemptCancellation()
     private let log: EventLog
-    private let progressLock = NSLock()
-    private var lastProgress = -1.0
-    /// Guarded by `progressLock`.
-    private var silenced = false
+    private struct Reports {
+        var lastProgress = -1.0
+        var silenced = false
+    }
+    private let reports = Mutex(Reports())
 
     /// Guarded by the run's lock: the call was abandoned and its thread written off.
     var abandoned = false
@@ -26,15 +30,11 @@ final class AttemptContext: AgentCallContext, @unchecked Sendable {
 
     /// Drops the log lines and progress the call reports from now on.
     func silence() {
-        progressLock.lock()
-        silenced = true
-        progressLock.unlock()
+        reports.withLock { $0.silenced = true }
     }
 
     private var isSilenced: Bool {
-        progressLock.lock()
-        defer { progressLock.unlock() }
-        return silenced
+        reports.withLock { $0.silenced }
     }
 
     func log(_ level: AgentLogLevel, _ message: String) {
@@ -52,11 +52,11 @@ final class AttemptContext: AgentCallContext, @unchecked Sendable {
 
     func progress(_ fraction: Double, _ message: String?) {
         let clamped = fraction.isNaN ? 0 : min(max(fraction, 0), 1)
-        progressLock.lock()
         // Repeated identical reports add nothing to the stream.
-        let changed = clamped != lastProgress && !silenced
-        lastProgress = clamped
-        progressLock.unlock()
+        let changed = reports.withLock { reports in
+            defer { reports.lastProgress = clamped }
+            return clamped != reports.lastProgress && !reports.silenced
+        }
         guard changed else { return }
         log.append(.agentProgress, agent: agent, attempt: attempt, progress: clamped, message: message)
         log.flush()

@@ -15,6 +15,7 @@ final class RunTimer: @unchecked Sendable {
         static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.due == rhs.due && lhs.order == rhs.order }
     }
 
+    /// Not a Mutex: the timer thread waits on it until the earliest entry is due.
     private let condition = NSCondition()
     private var entries = BinaryHeap<Entry>()
     private var counter = 0

@@ -32,7 +32,7 @@ final class WorkflowRun: @unchecked Sendable {
     private let parts: AgentInput.RunParts
     private var timer: RunTimer!
 
-    // Guarded by `condition`.
+    // Guarded by `condition`. Not a Mutex: idle pool threads wait on it for work.
     let condition = NSCondition()
     private var machine: RunStateMachine
     private var queue: [RunStateMachine.Start] = []
@@ -49,6 +49,7 @@ final class WorkflowRun: @unchecked Sendable {
     private var finishReported = false
 
     /// Guards `finalStatus` and `waiters` (apart from `condition`, whose signals are for workers).
+    /// Not a Mutex: `waitFinished` waits on it.
     private let doneCondition = NSCondition()
     private var finalStatus: WorkflowStatus?
     private var waiters: [CheckedContinuation<WorkflowStatus, Never>] = []

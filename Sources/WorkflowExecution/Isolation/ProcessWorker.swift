@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import CAgentProcess
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -22,14 +23,17 @@ import Foundation
 // (an inherited write end would keep a worker's stdin open after the host died).
 
 /// One `agenthost worker` child process and the host ends of its pipes.
-final class ProcessWorker: @unchecked Sendable {
+final class ProcessWorker: Sendable {
     let pid: pid_t
     private let toWorker: Int32
     private let fromWorker: Int32
-    private let lock = NSLock()
-    private var currentId: Int64 = -1
-    private var nextId: Int64 = 0
-    private var exited = false
+    /// The call in flight (-1 for none), the last call id given and whether the process was reaped.
+    private struct Calls {
+        var currentId: Int64 = -1
+        var nextId: Int64 = 0
+        var exited = false
+    }
+    private let calls = Mutex(Calls())
 
     /// How a call ended.
     enum Answer {
@@ -115,14 +119,14 @@ final class ProcessWorker: @unchecked Sendable {
     /// and kills the worker after the request's grace period if it has not answered.
     /// - Parameter run: the run frame's fields before `input` (`manifest`, `search`).
     func call(_ run: JSONObject, request: AttemptRequest) -> Answer {
-        lock.lock()
-        nextId += 1
-        let id = nextId
-        currentId = id
-        lock.unlock()
+        let id = calls.withLock { calls in
+            calls.nextId += 1
+            calls.currentId = calls.nextId
+            return calls.nextId
+        }
         let frame = Self.runFrame(id: id, fields: run, input: request.inputBytes)
         guard frame.count <= WorkerFraming.maximumFrame else {
-            lock.withLock { currentId = -1 }
+            calls.withLock { $0.currentId = -1 }
             return .notSent(
                 "its input is \(AgentRuntimeError.byteCount(frame.count)), above the worker frame limit of "
                     + AgentRuntimeError.byteCount(WorkerFraming.maximumFrame))
@@ -135,17 +139,11 @@ final class ProcessWorker: @unchecked Sendable {
         request.cancellation.onCancel { [self] in
             _ = WorkerFraming.write(["type": "cancel", "id": .integer(id)], to: toWorker)
             DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
-                lock.lock()
-                let stillRunning = currentId == id && !exited
-                lock.unlock()
+                let stillRunning = calls.withLock { $0.currentId == id && !$0.exited }
                 if stillRunning { kill(pid, SIGKILL) }
             }
         }
-        defer {
-            lock.lock()
-            currentId = -1
-            lock.unlock()
-        }
+        defer { calls.withLock { $0.currentId = -1 } }
         while true {
             let frame: JSONValue
             switch WorkerFraming.readFrame(from: fromWorker) {
@@ -202,9 +200,7 @@ final class ProcessWorker: @unchecked Sendable {
         var status: Int32 = 0
         var result: pid_t
         repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
-        lock.lock()
-        exited = true
-        lock.unlock()
+        calls.withLock { $0.exited = true }
         if result < 0 { return ("worker \(pid) vanished", nil) }
         let termination = status & 0x7f
         if termination != 0 {
@@ -216,10 +212,10 @@ final class ProcessWorker: @unchecked Sendable {
 
     /// Closes the pipes (the worker exits) and reaps the process.
     func shutdown() {
-        lock.lock()
-        let done = exited
-        exited = true
-        lock.unlock()
+        let done = calls.withLock { calls in
+            defer { calls.exited = true }
+            return calls.exited
+        }
         guard !done else { return }
         close(toWorker)
         close(fromWorker)
@@ -245,6 +241,7 @@ final class WorkerSpawner: @unchecked Sendable {
     /// The process's spawner; its thread starts on first use.
     static let shared = WorkerSpawner()
 
+    /// Guards `jobs`. Not a Mutex: the spawner thread waits on it for work.
     private let condition = NSCondition()
     private var jobs: [() -> Void] = []
 
@@ -286,46 +283,43 @@ final class WorkerSpawner: @unchecked Sendable {
 }
 
 /// Idle workers per plugin library, reused across calls; a dead worker is never reused.
-final class WorkerPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var idle: [String: [ProcessWorker]] = [:]
-    private var spawned = 0
+final class WorkerPool: Sendable {
+    private struct State {
+        var idle: [String: [ProcessWorker]] = [:]
+        var spawned = 0
+    }
+    private let state = Mutex(State())
     let executable: String
 
     init(executable: String) { self.executable = executable }
 
     /// An idle worker for `library`, or a new one.
     func acquire(for library: String) throws(AgentRuntimeError) -> ProcessWorker {
-        lock.lock()
-        if let worker = idle[library]?.popLast() {
-            lock.unlock()
-            return worker
+        let reused: ProcessWorker? = state.withLock { state in
+            if let worker = state.idle[library]?.popLast() { return worker }
+            state.spawned += 1
+            return nil
         }
-        spawned += 1
-        lock.unlock()
+        if let reused { return reused }
         return try ProcessWorker.spawn(executable: executable)
     }
 
     /// Returns a healthy worker for reuse.
     func release(_ worker: ProcessWorker, library: String) {
-        lock.lock()
-        idle[library, default: []].append(worker)
-        lock.unlock()
+        state.withLock { $0.idle[library, default: []].append(worker) }
     }
 
     /// Workers started so far.
     var spawnedCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return spawned
+        state.withLock { $0.spawned }
     }
 
     /// Ends every idle worker.
     func shutdown() {
-        lock.lock()
-        let all = idle.values.flatMap { $0 }
-        idle = [:]
-        lock.unlock()
+        let all = state.withLock { state in
+            defer { state.idle = [:] }
+            return state.idle.values.flatMap { $0 }
+        }
         for worker in all { worker.shutdown() }
     }
 }

@@ -3,6 +3,7 @@ import AgentRuntime
 import CAgentProcess
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -160,16 +161,18 @@ private final class WorkerRuntimes: @unchecked Sendable {
 }
 
 /// The worker's shared state: the queue of run requests and the current call's cancel flag.
+/// `@unchecked Sendable`: the fields below `condition` are guarded by it.
 private final class WorkerState: @unchecked Sendable {
+    /// The frame pipe to the host, written by one thread at a time.
+    private let output: Mutex<Int32>
+    /// Not a Mutex: the main thread waits on it for the next request.
     private let condition = NSCondition()
     private var queue: [JSONValue?] = []
     private var currentId: Int64 = -1
     private var busy = false
     private var cancelled = false
-    private let writeLock = NSLock()
-    private let output: Int32
 
-    init(output: Int32) { self.output = output }
+    init(output: Int32) { self.output = Mutex(output) }
 
     func enqueue(_ message: JSONValue?) {
         condition.lock()
@@ -225,9 +228,7 @@ private final class WorkerState: @unchecked Sendable {
     }
 
     func send(_ body: [UInt8]) -> Bool {
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        return WorkerFraming.write(body: body, to: output)
+        output.withLock { WorkerFraming.write(body: body, to: $0) }
     }
 }
 

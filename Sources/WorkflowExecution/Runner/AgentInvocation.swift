@@ -137,6 +137,7 @@ private struct CancellableContext: AgentCallContext {
 
 /// The result of an attempt running on another thread.
 private final class AttemptBox: @unchecked Sendable {
+    /// Not a Mutex: the executor thread waits on it (with a deadline) for the call's result.
     private let condition = NSCondition()
     private var result: AttemptResult?
 

@@ -2,6 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -102,9 +103,12 @@ public final class PluginAgentRunner: AgentRunner {
         // In-process, LoadedAgent keeps a plugin that is not parallel_safe to one call at a
         // time; workers are separate processes, so the same promise is kept here, across every
         // workflow this runner serves.
-        let gate = manifest.parallelSafe ? nil : exclusive.lock(for: manifest.name)
-        gate?.lock()
-        defer { gate?.unlock() }
+        if manifest.parallelSafe { return runOnWorker(request) }
+        return exclusive.gate(for: manifest.name).run { runOnWorker(request) }
+    }
+
+    private func runOnWorker(_ request: AttemptRequest) -> AttemptResult {
+        let manifest = request.manifest
         // Workers are reused per library file; a soname the system loader finds (a c-function
         // agent's `libm.so.6`) is its own key. The worker loads the agent itself, from the same
         // manifest and search paths, exactly as `runtime.load` would here.
@@ -149,17 +153,25 @@ public final class PluginAgentRunner: AgentRunner {
 }
 
 /// One lock per agent name, for agents whose manifest says `parallel_safe: false`.
-private final class ExclusiveAgents: @unchecked Sendable {
-    private let guardLock = NSLock()
-    private var locks: [String: NSLock] = [:]
+private final class ExclusiveAgents: Sendable {
+    /// Held for the whole of each call of one agent.
+    final class Gate: Sendable {
+        private let mutex = Mutex(())
 
-    /// The lock that serializes calls of agent `name`.
-    func lock(for name: String) -> NSLock {
-        guardLock.withLock {
-            if let lock = locks[name] { return lock }
-            let lock = NSLock()
-            locks[name] = lock
-            return lock
+        /// Runs `call` while no other call of the agent runs.
+        func run(_ call: () -> AttemptResult) -> AttemptResult {
+            mutex.withLock { _ in call() }
+        }
+    }
+    private let gates = Mutex<[String: Gate]>([:])
+
+    /// The gate that serializes calls of agent `name`.
+    func gate(for name: String) -> Gate {
+        gates.withLock { gates in
+            if let gate = gates[name] { return gate }
+            let gate = Gate()
+            gates[name] = gate
+            return gate
         }
     }
 }

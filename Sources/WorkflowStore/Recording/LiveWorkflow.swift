@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import OrderedCollections
+import Synchronization
 import WorkflowEvents
 
 /// The store's in-memory fold of one workflow's recorded events, with the counters the
@@ -110,21 +111,16 @@ struct LiveWorkflow: Sendable {
     }
 }
 
-/// The folds of workflows this store is recording, guarded by a lock. An entry is taken out
-/// for the length of a write transaction and put back only when it committed.
-final class LiveCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var workflows: [String: LiveWorkflow] = [:]
+/// The folds of workflows this store is recording. An entry is taken out for the length of
+/// a write transaction and put back only when it committed.
+final class LiveCache: Sendable {
+    private let workflows = Mutex<[String: LiveWorkflow]>([:])
 
     func take(_ id: String) -> LiveWorkflow? {
-        lock.lock()
-        defer { lock.unlock() }
-        return workflows.removeValue(forKey: id)
+        workflows.withLock { $0.removeValue(forKey: id) }
     }
 
     func put(_ id: String, _ workflow: LiveWorkflow) {
-        lock.lock()
-        defer { lock.unlock() }
-        workflows[id] = workflow
+        workflows.withLock { $0[id] = workflow }
     }
 }

@@ -3,6 +3,7 @@ import AgentRuntime
 import Foundation
 import HTTPTypes
 import HostProtocol
+import TestSupport
 import WorkflowHosting
 import Hummingbird
 import HummingbirdTesting
@@ -53,13 +54,6 @@ func testCatalog() -> DiscoveryResult {
 
 /// The request that runs planner, writer and editor.
 let editorRequest: JSONValue = ["campaign": ["title": "Solar"], "goal": ["agents": ["editor"]]]
-
-/// A folder of its own under the system temp folder.
-func makeTemporaryFolder() throws -> String {
-    let path = NSTemporaryDirectory() + "hosthttp-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-}
 
 var quietLogger: Logger {
     var logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

@@ -1,14 +1,10 @@
 import AgentCatalog
 import Foundation
 import HostProtocol
+import TestSupport
 import Testing
 import WorkflowExecution
 import WorkflowStore
-
-/// The repository root, found from this file's path.
-private let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .path
 
 /// The demo campaign (Examples/blog-campaign.json) with the sample agents, through the binary.
 @Suite struct ServeCampaignTests {

@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import HostProtocol
+import TestSupport
 import Testing
 import WorkflowStore
 

@@ -1,6 +1,7 @@
 import AgentCatalog
 import Foundation
 import HostProtocol
+import TestSupport
 import Testing
 import WorkflowEvents
 import WorkflowStore
@@ -8,18 +9,15 @@ import WorkflowStore
 /// `workflow/retry` through `agenthost serve`: the demo campaign fails at its researcher (a
 /// source file is not UTF-8), the file is rewritten, and a retry in the same session finishes it.
 @Suite struct ServeRetryTests {
-    private static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
     @Test func retryFinishesAFailedDemoCampaignFromItsFailedAgent() throws {
-        let server = try ChildServer(manifests: [Self.repositoryRoot + "/AgentManifests"])
+        let server = try ChildServer(manifests: [repositoryRoot + "/AgentManifests"])
         let folder = server.folder
         try FileManager.default.createDirectory(atPath: folder + "/sources", withIntermediateDirectories: true)
-        let sources = Self.repositoryRoot + "/Examples/sources"
+        let sources = repositoryRoot + "/Examples/sources"
         for file in try FileManager.default.contentsOfDirectory(atPath: sources) {
             try FileManager.default.copyItem(atPath: sources + "/" + file, toPath: folder + "/sources/" + file)
         }
-        let text = try String(contentsOfFile: Self.repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
+        let text = try String(contentsOfFile: repositoryRoot + "/Examples/blog-campaign.json", encoding: .utf8)
         var request = try JSONValue(parsing: text).objectValue ?? [:]
         var campaign = request["campaign"]?.objectValue ?? [:]
         campaign["sources"] = .array((campaign["sources"]?.arrayValue ?? []) + [.string("sources/extra.md")])

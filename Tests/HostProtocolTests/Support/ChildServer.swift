@@ -2,16 +2,7 @@ import AgentCatalog
 import AgentRuntime
 import Foundation
 import HostProtocol
-
-/// The folder holding the test runner, the `agenthost` binary and the plugins built beside it.
-let buildFolder: String = PluginSearchPaths.currentExecutableFolder() ?? "."
-
-/// A fresh empty folder under the system temp folder.
-func makeTemporaryFolder() throws -> String {
-    let path = NSTemporaryDirectory() + "hostprotocol-tests-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-}
+import TestSupport
 
 /// Writes the manifest of the echo test agent (libTestEchoAgent.so) into `folder`.
 func writeEchoManifest(in folder: String, estimate: Double = 1) throws {
