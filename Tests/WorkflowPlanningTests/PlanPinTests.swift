@@ -97,4 +97,28 @@ import Testing
         #expect(Self.digest(plan.json.compactText) == "5768ec34236cacfb")
         #expect(Self.digest(PlanRenderer.table(plan)) == "f1fef859e0d9f57e")
     }
+
+    /// On a large graph the recommendations' extra simulation runs beside the schedule; the
+    /// advice must be what the Advisor gives when it simulates on its own.
+    @Test func largePlansAdviseAsWithTheirOwnSimulation() throws {
+        let (catalog, names) = Self.catalog(seed: 5, count: Advisor.concurrentComparisonThreshold + 500)
+        let planner = Planner(catalog: catalog)
+        for strategy in Strategy.allCases {
+            let request = WorkflowRequest(goal: .agents(names), strategy: strategy, maxConcurrency: 3)
+            let plan = try planner.plan(request)
+            let requirements = try planner.requirements(for: request, completed: [], excluded: [])
+            let built = try planner.buildGraph(requirements, request: request, completed: [])
+            let analysis = try built.graph.analyze()
+            let schedule = try built.graph.schedule(strategy, analysis: analysis, maxConcurrency: 3, limits: built.limits)
+            let advice = try Advisor(
+                graph: built.graph, analysis: analysis, schedule: schedule, request: request, limits: built.limits
+            ).recommendations(
+                notes: requirements.notes, dropped: requirements.dropped,
+                bottlenecks: Planner.bottlenecks(graph: built.graph, analysis: analysis))
+            #expect(plan.recommendations == advice, "\(strategy)")
+            if strategy != .parallel {
+                #expect(plan.recommendations.first?.contains(strategy == .adaptive ? "raising max_concurrency" : "adaptive strategy") == true)
+            }
+        }
+    }
 }
