@@ -104,7 +104,7 @@ func spread(_ values: [Double]) -> String {
 /// This process's peak resident set so far, in MiB.
 func peakMiB() -> Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return usage.ru_maxrss / 1024
 }
 
@@ -122,7 +122,10 @@ func runProcess(_ binary: String, _ arguments: [String], in directory: String) t
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addchdir_np(&actions, directory)
+    // The child starts in `directory` (no store there: plan reads none).
+    let previous = FileManager.default.currentDirectoryPath
+    guard chdir(directory) == 0 else { throw BenchError("cannot enter \(directory)") }
+    defer { _ = chdir(previous) }
     let argv = ([binary] + arguments).map { strdup($0) } + [nil]
     defer { for pointer in argv { free(pointer) } }
     // Without AGENTHOST_MANIFEST_PATH or AGENTHOST_DB from the caller's shell: only --manifests counts.
