@@ -24,15 +24,15 @@ enum PlannerBench {
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let sizes = arguments.isEmpty ? [1_000, 10_000, 100_000, 1_000_000] : arguments
         print("planner-bench: layered random DAGs, ~\(dependenciesPerAgent) dependencies per agent, seed 42, max_concurrency \(maxConcurrency)")
-        print("times in ms (median of runs); peak RSS is the process's ru_maxrss so far\n")
-        print(row(["path", "agents", "deps", "build", "analyze", "sequential", "parallel", "adaptive", "total", "peak RSS MB"]))
+        print("times in ms (median of runs; total also min / median / max); peak RSS is the process's ru_maxrss so far\n")
+        print(row(["path", "agents", "deps", "build", "analyze", "sequential", "parallel", "adaptive", "total", "peak RSS MB", "total min / med / max"]))
         for size in sizes {
             let graph = generate(agents: size, seed: 42)
             let runs = size >= 1_000_000 ? 3 : 5
             var samples: [[Double]] = []
             for _ in 0..<runs { samples.append(try measureGraph(graph)) }
             let medians = (0..<samples[0].count).map { column in median(samples.map { $0[column] }) }
-            print(row(["graph", "\(size)", "\(graph.dependencies.count)"] + medians.map(ms) + ["\(peakMegabytes())"]))
+            print(row(["graph", "\(size)", "\(graph.dependencies.count)"] + medians.map(ms) + ["\(peakMegabytes())", spread(samples.map { $0[5] })]))
         }
         for size in sizes {
             let manifests = manifests(for: generate(agents: size, seed: 42))
@@ -40,7 +40,8 @@ enum PlannerBench {
             for _ in 0..<(size >= 100_000 ? 3 : 5) { samples.append(try measureCatalog(manifests)) }
             let index = median(samples.map(\.index)), plan = median(samples.map(\.plan))
             let edges = manifests.reduce(0) { $0 + $1.dependencies.count }
-            print(row(["catalog", "\(size)", "\(edges)", ms(index), "", "", "", ms(plan), ms(median(samples.map { $0.index + $0.plan })), "\(peakMegabytes())"]))
+            print(row(["catalog", "\(size)", "\(edges)", ms(index), "", "", "", ms(plan), ms(median(samples.map { $0.index + $0.plan })), "\(peakMegabytes())", spread(samples.map { $0.index + $0.plan })]))
+            print("        Planner.plan alone: \(spread(samples.map(\.plan))) ms; catalog indexing: \(spread(samples.map(\.index))) ms")
         }
         print("\nreproduce: swift run -c release planner-bench")
     }
@@ -157,8 +158,14 @@ enum PlannerBench {
         return usage.ru_maxrss / 1024
     }
 
+    /// "min / median / max" in ms.
+    static func spread(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        return "\(ms(sorted[0])) / \(ms(sorted[sorted.count / 2])) / \(ms(sorted[sorted.count - 1]))"
+    }
+
     static func row(_ cells: [String]) -> String {
-        let widths = [7, 9, 9, 8, 8, 11, 9, 9, 8, 12]
+        let widths = [7, 9, 9, 8, 8, 11, 9, 9, 8, 12, 24]
         return cells.enumerated().map { index, cell in
             String(repeating: " ", count: max(0, widths[index] - cell.count)) + cell
         }.joined(separator: " ")

@@ -8,18 +8,15 @@ enum CrossFileValidation {
     /// A problem for every hard or soft dependency nobody satisfies and every unknown alternative.
     ///
     /// Optional dependencies may name agents that are not installed: they only order a plan.
-    static func checkReferences(_ agents: [Manifest], problems: inout [ManifestProblem]) {
-        let names = Set(agents.map(\.name))
-        var providers: [String: [String]] = [:]
-        for agent in agents {
-            for capability in agent.capabilities { providers[capability, default: []].append(agent.name) }
-        }
-        for agent in agents {
+    /// Reads the catalog's indexes (built from the same agents), so no name is hashed twice.
+    static func checkReferences(_ catalog: Catalog, problems: inout [ManifestProblem]) {
+        let agents = catalog.agents
+        for (position, agent) in agents.enumerated() {
             let file = agent.source.file
             for (index, dependency) in agent.dependencies.enumerated() where dependency.type != .optional {
                 let field = "dependencies[\(index)]"
                 switch dependency.target {
-                case .agent(let name) where !names.contains(name):
+                case .agent(let name) where catalog.agentIndex(ofDependency: index, ofAgentAt: position) == nil:
                     problems.append(
                         .invalid(
                             file, field,
@@ -27,7 +24,7 @@ enum CrossFileValidation {
                                 + "discovered has that name (make it {\"agent\": \"\(name)\", \"type\": \"optional\"} "
                                 + "if it may be absent)"))
                 case .capability(let capability)
-                where (providers[capability] ?? []).allSatisfy({ $0 == agent.name }):
+                where catalog.providerIndices(ofCapability: capability).allSatisfy({ $0 == position }):
                     problems.append(
                         .invalid(
                             file, field,
@@ -37,7 +34,7 @@ enum CrossFileValidation {
                     break
                 }
             }
-            for (index, alternative) in agent.alternatives.enumerated() where !names.contains(alternative) {
+            for (index, alternative) in agent.alternatives.enumerated() where catalog.index(of: alternative) == nil {
                 problems.append(
                     .invalid(
                         file, "alternatives[\(index)]",

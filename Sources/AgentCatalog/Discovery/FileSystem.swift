@@ -48,22 +48,27 @@ enum FileSystem {
         return .success(names)
     }
 
-    /// The whole content of the file at `path`.
+    /// The whole content of the file at `path`, read into one array of the size `fstat`
+    /// reports (plus one byte to see the end); it grows only for a file that is longer.
     static func readFile(_ path: String) -> Result<[UInt8], SystemError> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(SystemError(code: errno)) }
         defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? max(Int(info.st_size), 0) : 0
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        var filled = 0
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if filled == bytes.count { bytes += [UInt8](repeating: 0, count: max(16_384, bytes.count)) }
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return .failure(SystemError(code: errno))
             }
             if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+            filled += count
         }
+        bytes.removeLast(bytes.count - filled)
         return .success(bytes)
     }
 }

@@ -40,12 +40,15 @@ public enum ManifestDiscovery {
         var templates: [WorkflowTemplate] = []
         for folder in folders {
             guard let files = jsonFiles(in: folder, required: true, problems: &result.problems) else { continue }
-            for file in files {
-                result.manifestFiles.append(file)
-                guard let bytes = readChecked(file, problems: &result.problems) else { continue }
-                let parsed = ManifestParser.parseManifest(bytes, file: file, order: manifests.count)
-                result.problems += parsed.problems
-                if let manifest = parsed.manifest { manifests.append(manifest) }
+            result.manifestFiles += files
+            // Files are read and parsed on every core; results are merged in file order, so
+            // manifests, their discovery order and the problems are as if read one by one.
+            for outcome in readManifests(files) {
+                result.problems += outcome.problems
+                if var manifest = outcome.manifest {
+                    manifest.source.order = manifests.count
+                    manifests.append(manifest)
+                }
             }
             let templateFolder = join(folder, templatesFolder)
             for file in jsonFiles(in: templateFolder, required: false, problems: &result.problems) ?? [] {
@@ -57,9 +60,13 @@ public enum ManifestDiscovery {
             }
         }
         let agents = CrossFileValidation.uniqueAgents(manifests, problems: &result.problems)
-        CrossFileValidation.checkReferences(agents, problems: &result.problems)
-        let uniqueTemplates = CrossFileValidation.uniqueTemplates(templates, problems: &result.problems)
+        // The catalog is built first so that references are checked against its indexes;
+        // reference problems still come before duplicate-template ones.
+        var templateProblems: [ManifestProblem] = []
+        let uniqueTemplates = CrossFileValidation.uniqueTemplates(templates, problems: &templateProblems)
         result.catalog = Catalog(agents: agents, templates: uniqueTemplates)
+        CrossFileValidation.checkReferences(result.catalog, problems: &result.problems)
+        result.problems += templateProblems
         return result
     }
 }
@@ -109,6 +116,27 @@ extension ManifestDiscovery {
             return nil
         case .success(let names):
             return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.map { join(folder, $0) }
+        }
+    }
+
+    /// What reading and parsing one manifest file gave.
+    struct FileOutcome: Sendable {
+        var manifest: Manifest?
+        var problems: [ManifestProblem] = []
+    }
+
+    /// Files per task when reading in parallel: enough to amortize the hand-off, few enough
+    /// that both cores stay busy to the end.
+    static let filesPerTask = 64
+
+    /// Reads and parses `files`, on every core when there are many; outcome `i` is file `i`'s
+    /// (its manifest's `source.order` is left to the caller).
+    static func readManifests(_ files: [String]) -> [FileOutcome] {
+        Parallel.map(files.count, chunk: filesPerTask) { index in
+            var problems: [ManifestProblem] = []
+            guard let bytes = readChecked(files[index], problems: &problems) else { return FileOutcome(problems: problems) }
+            let parsed = ManifestParser.parseManifest(bytes, file: files[index], order: 0)
+            return FileOutcome(manifest: parsed.manifest, problems: problems + parsed.problems)
         }
     }
 

@@ -2,9 +2,12 @@
 ///
 /// Implementation notes: agent `i` depends on `dependencies[dependencyOffsets[i] ..<
 /// dependencyOffsets[i + 1]]` (CSR). The reverse adjacency (dependents) is built once in
-/// `init` by counting, so every pass over the graph is O(V + E). Indices are also the
-/// deterministic tie-break: the planner numbers agents by manifest order, then name. The
-/// benchmark builds this value straight from generated arrays, without manifests.
+/// `init` by counting, so every pass over the graph is O(V + E). Ties are broken by a key
+/// per agent: its index, or `tieBreak` when given (the planner's key is manifest order, then
+/// name). `topologicallyNumbered()` renumbers the agents so that every dependency has a
+/// lower index than its dependents and keeps the old order as the key: the passes then read
+/// the per-agent arrays almost in sequence instead of at random, and give the same results.
+/// The benchmark builds this value straight from generated arrays, without manifests.
 public struct DependencyGraph: Sendable {
     /// Number of agents.
     public let count: Int
@@ -30,6 +33,10 @@ public struct DependencyGraph: Sendable {
     public let demandResources: [Int32]
     /// Units held of each demand.
     public let demandAmounts: [Int]
+    /// The tie-break key per agent, a permutation of `0..<count`; `nil` when it is the index.
+    public let tieBreak: [Int32]?
+    /// Agents in tie-break order (the inverse of `tieBreak`); `nil` when that is index order.
+    let byTieBreak: [Int32]?
 
     /// Builds a graph from CSR arrays.
     /// - Parameters:
@@ -40,10 +47,13 @@ public struct DependencyGraph: Sendable {
     ///   - parallelSafe: optional per-agent `parallel_safe`.
     ///   - resourceNames: names of resources, indexed by `demandResources`.
     ///   - demands: per agent, pairs of (resource index, units); empty when none.
+    ///   - tieBreak: optional tie-break key per agent, a permutation of `0..<count`; by
+    ///     default the index.
     /// - Throws: `PlanningError` when the arrays are inconsistent or an estimate is invalid.
     public init(
         durations: [Double], dependencyOffsets: [Int32], dependencies: [Int32], names: [String]? = nil,
-        parallelSafe: [Bool]? = nil, resourceNames: [String] = [], demands: [[(resource: Int, units: Int)]] = []
+        parallelSafe: [Bool]? = nil, resourceNames: [String] = [], demands: [[(resource: Int, units: Int)]] = [],
+        tieBreak: [Int32]? = nil
     ) throws(PlanningError) {
         let count = durations.count
         guard dependencyOffsets.count == count + 1, dependencyOffsets.first == 0,
@@ -61,8 +71,27 @@ public struct DependencyGraph: Sendable {
         self.names = names
         self.parallelSafe = parallelSafe
         self.resourceNames = resourceNames
-        for index in 0..<count where !(durations[index].isFinite && durations[index] >= 0) {
-            throw .invalidEstimate(agent: names?[index] ?? "#\(index)", seconds: durations[index])
+        if let tieBreak {
+            guard tieBreak.count == count else { throw .badValue("graph.tie_break", "must have \(count) entries") }
+            var inverse = [Int32](repeating: -1, count: count)
+            for (agent, key) in tieBreak.enumerated() {
+                guard key >= 0, Int(key) < count, inverse[Int(key)] < 0 else {
+                    throw .badValue("graph.tie_break[\(agent)]", "is \(key); expected each of 0..<\(count) once")
+                }
+                inverse[Int(key)] = Int32(agent)
+            }
+            self.tieBreak = tieBreak
+            self.byTieBreak = inverse
+        } else {
+            self.tieBreak = nil
+            self.byTieBreak = nil
+        }
+        // The first invalid estimate in tie-break order is reported.
+        for rank in 0..<count {
+            let index = byTieBreak.map { Int($0[rank]) } ?? rank
+            guard durations[index].isFinite && durations[index] >= 0 else {
+                throw .invalidEstimate(agent: names?[index] ?? "#\(index)", seconds: durations[index])
+            }
         }
 
         // Reverse adjacency by counting sort; validates indices on the way.
@@ -126,6 +155,74 @@ public struct DependencyGraph: Sendable {
         }
         try self.init(durations: durations, dependencyOffsets: offsets, dependencies: flat, names: names)
     }
+
+    /// The same graph numbered in a topological order (Kahn's, sources and then newly ready
+    /// agents taken first in, first out, starting in tie-break order), with this graph's
+    /// tie-break keys carried over; `nil` when there is a cycle. `oldIndex[new]` is the
+    /// agent's index in this graph. Every agent keeps its dependencies in the same order.
+    public func topologicallyNumbered() -> (graph: DependencyGraph, oldIndex: [Int32])? {
+        var pending = [Int32](repeating: 0, count: count)
+        var order = [Int32]()
+        order.reserveCapacity(count)
+        for rank in 0..<count {
+            let agent = byTieBreak.map { Int($0[rank]) } ?? rank
+            pending[agent] = dependencyOffsets[agent + 1] - dependencyOffsets[agent]
+            if pending[agent] == 0 { order.append(Int32(agent)) }
+        }
+        var head = 0
+        while head < order.count {
+            let agent = Int(order[head])
+            head += 1
+            for edge in Int(dependentOffsets[agent])..<Int(dependentOffsets[agent + 1]) {
+                let dependent = Int(dependents[edge])
+                pending[dependent] -= 1
+                if pending[dependent] == 0 { order.append(Int32(dependent)) }
+            }
+        }
+        guard order.count == count else { return nil }
+        var newIndex = pending  // reused: every entry is 0 now
+        for (position, agent) in order.enumerated() { newIndex[Int(agent)] = Int32(position) }
+        var durations = [Double](), offsets = [Int32](), flat = [Int32](), keys = [Int32]()
+        durations.reserveCapacity(count)
+        offsets.reserveCapacity(count + 1)
+        flat.reserveCapacity(dependencies.count)
+        keys.reserveCapacity(count)
+        offsets.append(0)
+        for agent in order.lazy.map(Int.init) {
+            durations.append(self.durations[agent])
+            for edge in Int(dependencyOffsets[agent])..<Int(dependencyOffsets[agent + 1]) {
+                flat.append(newIndex[Int(dependencies[edge])])
+            }
+            offsets.append(Int32(flat.count))
+            keys.append(tieBreak?[agent] ?? Int32(agent))
+        }
+        var demands: [[(resource: Int, units: Int)]] = []
+        if hasDemands {
+            demands = order.map { agent in
+                (Int(demandOffsets[Int(agent)])..<Int(demandOffsets[Int(agent) + 1])).map {
+                    (Int(demandResources[$0]), demandAmounts[$0])
+                }
+            }
+        }
+        do {
+            let graph = try DependencyGraph(
+                durations: durations, dependencyOffsets: offsets, dependencies: flat,
+                names: names.map { names in order.map { names[Int($0)] } },
+                parallelSafe: parallelSafe.map { safe in order.map { safe[Int($0)] } }, resourceNames: resourceNames,
+                demands: demands, tieBreak: keys)
+            return (graph, order)
+        } catch {
+            preconditionFailure("a renumbered valid graph is valid: \(error)")
+        }
+    }
+
+    /// The tie-break key of agent `index`: lower keys win ties.
+    @inline(__always)
+    public func key(of index: Int) -> Int32 { tieBreak?[index] ?? Int32(index) }
+
+    /// The agent whose tie-break key is `key`.
+    @inline(__always)
+    func agent(withKey key: Int) -> Int { byTieBreak.map { Int($0[key]) } ?? key }
 
     /// The name of agent `index` for messages.
     public func name(of index: Int) -> String { names?[index] ?? "#\(index)" }

@@ -5,7 +5,8 @@
 /// earliest starts; one reverse pass yields each agent's remaining path (its own duration
 /// plus the longest chain of dependents), which is also the adaptive strategy's priority.
 /// Slack is `criticalPathSeconds - earliestStart - remaining`. The critical path follows
-/// recorded argmax links, so it is exact without floating-point comparisons. O(V + E).
+/// recorded argmax links, so it is exact without floating-point comparisons; equal
+/// remaining paths are broken by the lowest tie-break key. O(V + E).
 public struct GraphAnalysis: Sendable {
     /// A topological order (dependencies first).
     public let topologicalOrder: [Int32]
@@ -19,7 +20,7 @@ public struct GraphAnalysis: Sendable {
     public let remaining: [Double]
     /// Length of the longest path.
     public let criticalPathSeconds: Double
-    /// One longest path, dependencies first (ties broken by lowest index).
+    /// One longest path, dependencies first (ties broken by lowest tie-break key).
     public let criticalPath: [Int32]
     /// Sum of all durations.
     public let totalWorkSeconds: Double
@@ -78,8 +79,11 @@ extension DependencyGraph {
             var bestDependent: Int32 = -1
             for edge in Int(dependentOffsets[agent])..<Int(dependentOffsets[agent + 1]) {
                 let dependent = dependents[edge]
-                if bestDependent < 0 || remaining[Int(dependent)] > best {
-                    best = remaining[Int(dependent)]
+                let value = remaining[Int(dependent)]
+                if bestDependent < 0 || value > best
+                    || (value == best && tieBreak != nil && key(of: Int(dependent)) < key(of: Int(bestDependent)))
+                {
+                    best = value
                     bestDependent = dependent
                 }
             }
@@ -91,7 +95,9 @@ extension DependencyGraph {
 
         var criticalSeconds = 0.0
         var first = -1
-        for agent in 0..<count where dependencyOffsets[agent] == dependencyOffsets[agent + 1] {
+        for rank in 0..<count {
+            let agent = agent(withKey: rank)
+            guard dependencyOffsets[agent] == dependencyOffsets[agent + 1] else { continue }
             if first < 0 || remaining[agent] > criticalSeconds {
                 criticalSeconds = remaining[agent]
                 first = agent

@@ -14,20 +14,24 @@ public struct Schedule: Sendable {
     public let estimatedSeconds: Double
     /// Most agents running at the same time in the simulation.
     public let peakConcurrency: Int
+    /// The graph's agents in tie-break order; `nil` when that is index order.
+    let byTieBreak: [Int32]?
 
-    /// Agents per group, each group in ascending index order (tie-break order).
-    public func groups() -> [[Int32]] { Self.buckets(group, count: groupCount) }
+    /// Agents per group, each group in tie-break order.
+    public func groups() -> [[Int32]] { Self.buckets(group, count: groupCount, byTieBreak: byTieBreak) }
 
-    /// Counting sort of agents by group: O(V + groups).
-    static func buckets(_ group: [Int32], count groupCount: Int) -> [[Int32]] {
+    /// Counting sort of agents by group, visiting them in tie-break order: O(V + groups).
+    static func buckets(_ group: [Int32], count groupCount: Int, byTieBreak: [Int32]?) -> [[Int32]] {
         var counts = [Int](repeating: 0, count: groupCount + 1)
         for value in group { counts[Int(value) + 1] += 1 }
         for index in 0..<groupCount { counts[index + 1] += counts[index] }
         var flat = [Int32](repeating: 0, count: group.count)
         var fill = counts
-        for (agent, value) in group.enumerated() {
-            flat[fill[Int(value)]] = Int32(agent)
-            fill[Int(value)] += 1
+        for rank in group.indices {
+            let agent = byTieBreak.map { Int($0[rank]) } ?? rank
+            let value = Int(group[agent])
+            flat[fill[value]] = Int32(agent)
+            fill[value] += 1
         }
         return (0..<groupCount).map { Array(flat[counts[$0]..<counts[$0 + 1]]) }
     }
@@ -51,13 +55,14 @@ extension DependencyGraph {
         }
     }
 
-    /// A topological order taking the lowest ready index first; each agent its own group.
+    /// A topological order taking the lowest ready tie-break key first; each agent its own
+    /// group. The heap holds keys.
     func sequentialSchedule() -> Schedule {
         var pending = [Int32](repeating: 0, count: count)
         var ready = BinaryHeap<Int32>()
         for agent in 0..<count {
             pending[agent] = dependencyOffsets[agent + 1] - dependencyOffsets[agent]
-            if pending[agent] == 0 { ready.insert(Int32(agent)) }
+            if pending[agent] == 0 { ready.insert(key(of: agent)) }
         }
         var order = [Int32]()
         order.reserveCapacity(count)
@@ -65,20 +70,20 @@ extension DependencyGraph {
         var group = [Int32](repeating: 0, count: count)
         var clock = 0.0
         while let next = ready.popMin() {
-            let agent = Int(next)
+            let agent = agent(withKey: Int(next))
             group[agent] = Int32(order.count)
-            order.append(next)
+            order.append(Int32(agent))
             start[agent] = clock
             clock += durations[agent]
             for edge in Int(dependentOffsets[agent])..<Int(dependentOffsets[agent + 1]) {
                 let dependent = Int(dependents[edge])
                 pending[dependent] -= 1
-                if pending[dependent] == 0 { ready.insert(Int32(dependent)) }
+                if pending[dependent] == 0 { ready.insert(key(of: dependent)) }
             }
         }
         return Schedule(
             strategy: .sequential, order: order, start: start, group: group, groupCount: count,
-            estimatedSeconds: clock, peakConcurrency: count > 0 ? 1 : 0)
+            estimatedSeconds: clock, peakConcurrency: count > 0 ? 1 : 0, byTieBreak: byTieBreak)
     }
 
     /// Levels as groups with barriers: a group starts when the previous one has finished.
@@ -95,13 +100,14 @@ extension DependencyGraph {
         var start = [Double](repeating: 0, count: count)
         for agent in 0..<count { start[agent] = groupStart[Int(analysis.levels[agent])] }
         return Schedule(
-            strategy: .parallel, order: Schedule.buckets(analysis.levels, count: analysis.levelCount).flatMap { $0 },
+            strategy: .parallel,
+            order: Schedule.buckets(analysis.levels, count: analysis.levelCount, byTieBreak: byTieBreak).flatMap { $0 },
             start: start, group: analysis.levels, groupCount: analysis.levelCount,
-            estimatedSeconds: groupStart[analysis.levelCount], peakConcurrency: sizes.max() ?? 0)
+            estimatedSeconds: groupStart[analysis.levelCount], peakConcurrency: sizes.max() ?? 0, byTieBreak: byTieBreak)
     }
 
     /// List scheduling: whenever a slot is free, start the ready agent with the longest
-    /// remaining path (lowest index on ties) whose resources fit; O((V + E) log V) without
+    /// remaining path (lowest tie-break key on ties) whose resources fit; O((V + E) log V) without
     /// resource limits. With limits, ready agents that do not fit are set aside and put
     /// back, so a step costs O(k log V) for k agents blocked on resources.
     func adaptiveSchedule(analysis: GraphAnalysis, maxConcurrency: Int, limits: [Int]) throws(PlanningError) -> Schedule {
@@ -123,7 +129,9 @@ extension DependencyGraph {
         var available = (0..<resourceNames.count).map { $0 < limits.count ? limits[$0] : Int.max }
         let limited = hasDemands && available.contains { $0 != .max }
         if limited {
-            for agent in 0..<count {
+            // The first agent in tie-break order that needs too much is reported.
+            for rank in 0..<count {
+                let agent = agent(withKey: rank)
                 for demand in Int(demandOffsets[agent])..<Int(demandOffsets[agent + 1]) {
                     let resource = Int(demandResources[demand])
                     if demandAmounts[demand] > available[resource] {
@@ -138,7 +146,7 @@ extension DependencyGraph {
         var ready = BinaryHeap<ReadyAgent>()
         for agent in 0..<count {
             pending[agent] = dependencyOffsets[agent + 1] - dependencyOffsets[agent]
-            if pending[agent] == 0 { ready.insert(ReadyAgent(priority: analysis.remaining[agent], index: Int32(agent))) }
+            if pending[agent] == 0 { ready.insert(ReadyAgent(priority: analysis.remaining[agent], key: key(of: agent))) }
         }
         var running = BinaryHeap<RunningAgent>()
         var order = [Int32]()
@@ -167,7 +175,7 @@ extension DependencyGraph {
 
         while started < count {
             while running.count < slots, let candidate = ready.popMin() {
-                let agent = Int(candidate.index)
+                let agent = agent(withKey: Int(candidate.key))
                 if limited {
                     guard fits(agent) else {
                         blocked.append(candidate)
@@ -177,10 +185,10 @@ extension DependencyGraph {
                 }
                 if recording {
                     start[agent] = clock
-                    order.append(candidate.index)
+                    order.append(Int32(agent))
                 }
                 started += 1
-                running.insert(RunningAgent(finish: clock + durations[agent], index: candidate.index))
+                running.insert(RunningAgent(finish: clock + durations[agent], index: Int32(agent)))
             }
             if !blocked.isEmpty {
                 for candidate in blocked { ready.insert(candidate) }
@@ -198,7 +206,7 @@ extension DependencyGraph {
                     let dependent = Int(dependents[edge])
                     pending[dependent] -= 1
                     if pending[dependent] == 0 {
-                        ready.insert(ReadyAgent(priority: analysis.remaining[dependent], index: Int32(dependent)))
+                        ready.insert(ReadyAgent(priority: analysis.remaining[dependent], key: key(of: dependent)))
                     }
                 }
                 current = running.min.map { $0.finish <= clock ? running.popMin() : nil } ?? nil
@@ -207,17 +215,18 @@ extension DependencyGraph {
         while let done = running.popMin() { finish = max(finish, done.finish) }
         return Schedule(
             strategy: .adaptive, order: order, start: start, group: analysis.levels, groupCount: analysis.levelCount,
-            estimatedSeconds: finish, peakConcurrency: peak)
+            estimatedSeconds: finish, peakConcurrency: peak, byTieBreak: byTieBreak)
     }
 }
 
-/// A ready agent; the heap's minimum starts first: the longest remaining path, then the lowest index.
+/// A ready agent by its tie-break key; the heap's minimum starts first: the longest
+/// remaining path, then the lowest key.
 struct ReadyAgent: Comparable {
     var priority: Double
-    var index: Int32
+    var key: Int32
 
     static func < (lhs: ReadyAgent, rhs: ReadyAgent) -> Bool {
-        lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.index < rhs.index
+        lhs.priority != rhs.priority ? lhs.priority > rhs.priority : lhs.key < rhs.key
     }
 }
 

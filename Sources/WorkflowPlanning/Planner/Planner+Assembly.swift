@@ -7,8 +7,30 @@ extension Planner {
         completed: Set<String>
     ) throws(PlanningError) -> ExecutionPlan {
         let graph = built.graph
-        let schedule = try graph.schedule(
-            request.strategy, analysis: analysis, maxConcurrency: request.maxConcurrency, limits: built.limits)
+        // The recommendations may compare with one more simulation (Advisor.comparison); on a
+        // large graph it runs on the other core while the plan's own schedule is simulated.
+        let schedule: Schedule
+        var comparison: Result<Double, PlanningError>?
+        if graph.count >= Advisor.concurrentComparisonThreshold, let other = Advisor.comparison(for: request, graph: graph) {
+            let limits = built.limits
+            let (own, compared) = Parallel.both(
+                {
+                    Result { () throws(PlanningError) in
+                        try graph.schedule(
+                            request.strategy, analysis: analysis, maxConcurrency: request.maxConcurrency, limits: limits)
+                    }
+                },
+                {
+                    Result { () throws(PlanningError) in
+                        try graph.adaptiveEstimate(analysis: analysis, maxConcurrency: other, limits: limits)
+                    }
+                })
+            schedule = try own.get()
+            comparison = compared
+        } else {
+            schedule = try graph.schedule(
+                request.strategy, analysis: analysis, maxConcurrency: request.maxConcurrency, limits: built.limits)
+        }
         let names = graph.names ?? []
         let members = requirements.members
 
@@ -60,8 +82,10 @@ extension Planner {
 
         let criticalPath = analysis.criticalPath.map { names[Int($0)] }
         let bottlenecks = Self.bottlenecks(graph: graph, analysis: analysis)
-        let advice = try Advisor(graph: graph, analysis: analysis, schedule: schedule, request: request, limits: built.limits)
-            .recommendations(notes: requirements.notes, dropped: requirements.dropped, bottlenecks: bottlenecks)
+        let advice = try Advisor(
+            graph: graph, analysis: analysis, schedule: schedule, request: request, limits: built.limits,
+            comparison: comparison
+        ).recommendations(notes: requirements.notes, dropped: requirements.dropped, bottlenecks: bottlenecks)
         return ExecutionPlan(
             strategy: request.strategy, agents: agents, order: schedule.order.map { names[Int($0)] },
             groups: schedule.groups().map { $0.map { names[Int($0)] } }, criticalPath: criticalPath,

@@ -53,7 +53,8 @@ public struct Planner: Sendable {
 /// A dependency graph built from requirements, with the mapping back to members.
 struct BuiltGraph {
     var graph: DependencyGraph
-    /// Member index per graph position (positions sorted by manifest order, then name).
+    /// Member index per graph position (positions in a topological order; the graph's
+    /// tie-break key is manifest order, then name).
     var memberAt: [Int]
     /// Estimate per graph position.
     var estimates: [Estimate]
@@ -111,7 +112,15 @@ extension Planner {
             durations: durations, dependencyOffsets: offsets, dependencies: flat, names: names,
             parallelSafe: parallelSafe, resourceNames: resourceNames, demands: demands)
         let limits = resourceNames.map { request.resources[$0] ?? .max }
-        return BuiltGraph(graph: graph, memberAt: memberAt, estimates: estimateList, limits: limits)
+        // Numbered in a topological order, with manifest order (then name) as the tie-break
+        // key, the later passes read their arrays nearly in sequence. A graph with a cycle
+        // keeps manifest order, and analysis reports the cycle as always.
+        guard let renumbered = graph.topologicallyNumbered() else {
+            return BuiltGraph(graph: graph, memberAt: memberAt, estimates: estimateList, limits: limits)
+        }
+        return BuiltGraph(
+            graph: renumbered.graph, memberAt: renumbered.oldIndex.map { memberAt[Int($0)] },
+            estimates: renumbered.oldIndex.map { estimateList[Int($0)] }, limits: limits)
     }
 
     /// Members in graph order: manifest order, then name. Members are often reached in

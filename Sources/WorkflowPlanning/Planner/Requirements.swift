@@ -121,6 +121,9 @@ struct CatalogResolver {
 }
 
 extension Planner {
+    /// Goal names per task when they are looked up on every core.
+    static let namesPerTask = 16_384
+
     /// Resolves the request's goal (or template) and pulls in dependencies.
     func requirements(
         for request: WorkflowRequest, completed: Set<String>, excluded: Set<String>
@@ -135,8 +138,11 @@ extension Planner {
         switch request.goal {
         case .agents(let names):
             goalIndices.reserveCapacity(names.count)
+            // The names are looked up on every core (a long goal is a long list of lookups).
+            let found = Parallel.map(names.count, chunk: Self.namesPerTask) { catalog.index(of: names[$0]) ?? -1 }
             for (position, name) in names.enumerated() {
-                guard let index = catalog.index(of: name) else {
+                let index = found[position]
+                guard index >= 0 else {
                     throw .unknownAgent(name, field: "request.goal.agents[\(position)]", known: catalog.agents.map(\.name))
                 }
                 if let chosen = resolver.usable(index) {
