@@ -230,6 +230,10 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        // Helpers shared by test targets; Foundation only: a private PostgreSQL server, network
+        // namespaces, commands run as another account.
+        .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "WorkflowEventsTests", dependencies: ["WorkflowEvents", "AgentCatalog"]),
         .testTarget(
             name: "WorkflowHostingTests",
