@@ -121,6 +121,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // HostCluster only (the PostgreSQL attempt queue); only the CLI imports that module.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The C contract every plugin compiles against.
@@ -172,10 +174,26 @@ let package = Package(
                 "WorkflowHosting",
                 "HostMCP",
                 "HostHTTP",
+                "HostCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Remote attempts over a PostgreSQL queue: `agenthost node`, `--cluster` (docs/CLUSTER.md).
+        .target(
+            name: "HostCluster",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowExecution",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HostClusterTests",
+            dependencies: [
+                "HostCluster", "TestSupport", "WorkflowExecution", "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime"]),
         .testTarget(name: "WorkflowPlanningTests", dependencies: ["WorkflowPlanning", "AgentCatalog"]),
@@ -185,6 +203,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests", dependencies: [
                 "WorkflowStore", "WorkflowEvents", "WorkflowExecution", "WorkflowPlanning", "AgentCatalog",
+                "TestSupport",
             ]),
         .testTarget(
             name: "WorkflowExecutionTests",
