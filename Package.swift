@@ -123,6 +123,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // HostCluster only (the PostgreSQL attempt queue); only the CLI imports that module.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // The C contract every plugin compiles against.
@@ -174,11 +176,28 @@ let package = Package(
                 "WorkflowHosting",
                 "HostMCP",
                 "HostHTTP",
+                "HostCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Helpers shared by the test targets (folders, the build folder, a locked box). Foundation only.
+        // Remote attempts over a PostgreSQL queue: `agenthost node`, `--cluster` (docs/CLUSTER.md).
+        .target(
+            name: "HostCluster",
+            dependencies: [
+                "AgentCatalog", "AgentRuntime", "WorkflowExecution",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HostClusterTests",
+            dependencies: [
+                "HostCluster", "TestSupport", "WorkflowExecution", "AgentCatalog", "AgentRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Helpers shared by the test targets (folders, the build folder, a locked box, a private
+        // PostgreSQL server, network namespaces, commands run as another account). Foundation only.
         .target(name: "TestSupport", dependencies: [], path: "Tests/TestSupport"),
         .testTarget(name: "AgentCatalogTests", dependencies: ["AgentCatalog", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentRuntimeTests", dependencies: ["AgentRuntime", "TestSupport"]),
@@ -235,6 +254,7 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
         .testTarget(name: "WorkflowEventsTests", dependencies: ["WorkflowEvents", "AgentCatalog"]),
         .testTarget(
             name: "WorkflowHostingTests",

@@ -30,6 +30,8 @@ struct AgentHost: AsyncParsableCommand {
             Serve.self,
             MCP.self,
             Worker.self,
+            Node.self,
+            Cluster.self,
         ]
     )
 

@@ -53,8 +53,10 @@ struct AgentHostProcess {
 
     /// Starts `agenthost arguments...` in `directory` in the background, without the AGENTHOST_*
     /// variables of the test's own environment; its stdout goes to the file `standardOutput`
-    /// when given, else it is discarded with its stderr.
-    static func start(_ arguments: [String], in directory: String, standardOutput: String? = nil) throws -> Process {
+    /// and its stderr to the file `standardError` when given, else they are discarded.
+    static func start(
+        _ arguments: [String], in directory: String, standardOutput: String? = nil, standardError: String? = nil
+    ) throws -> Process {
         let process = makeProcess(arguments, in: directory, database: nil)
         if let standardOutput {
             FileManager.default.createFile(atPath: standardOutput, contents: nil)
@@ -62,7 +64,12 @@ struct AgentHostProcess {
         } else {
             process.standardOutput = FileHandle.nullDevice
         }
-        process.standardError = FileHandle.nullDevice
+        if let standardError {
+            FileManager.default.createFile(atPath: standardError, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: standardError)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
@@ -86,6 +93,7 @@ struct AgentHostProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["AGENTHOST_MANIFEST_PATH"] = nil
         environment["AGENTHOST_PLUGIN_PATH"] = nil
+        environment["AGENTHOST_CLUSTER"] = nil
         environment["AGENTHOST_DB"] = database
         process.environment = environment
         return process

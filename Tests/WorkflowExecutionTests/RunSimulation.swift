@@ -16,6 +16,8 @@ enum Step: Sendable, Equatable {
     case hang
     /// Returns `seconds` after it was told to stop, having ignored the request until then.
     case lateAfterCancel(seconds: Double)
+    /// Lost with the cluster node `node` after `seconds` (its lease was reaped).
+    case lostNode(after: Double, node: String)
 }
 
 /// Runs a RunStateMachine with no threads and no plugins: a discrete-event simulation on a
@@ -143,7 +145,8 @@ struct RunSimulation {
 
     private func ends(of step: Step) -> Double? {
         switch step {
-        case .succeed(let seconds), .fail(let seconds, _), .cooperative(let seconds): return now + seconds
+        case .succeed(let seconds), .fail(let seconds, _), .cooperative(let seconds), .lostNode(let seconds, _):
+            return now + seconds
         case .hang, .lateAfterCancel: return nil
         }
     }
@@ -156,6 +159,10 @@ struct RunSimulation {
         case .fail(_, let retryable):
             return AttemptResult(
                 outcome: .failed(message: "\(call.agent) failed on attempt \(id.number)", retryable: retryable))
+        case .lostNode(_, let node):
+            return AttemptResult(
+                outcome: .failed(message: "node \(node) lost (its lease ended)", retryable: true), node: node,
+                lostNode: node)
         case .cooperative:
             if cancelled[id] != nil { return AttemptResult(outcome: .cancelled(message: nil)) }
             return AttemptResult(outcome: .succeeded(["agent": .string(call.agent)]))

@@ -135,6 +135,34 @@ import WorkflowPlanning
         #expect(sim.events(.agentFailed, of: "flaky").map { $0.data?["final"] } == [false, false, true])
     }
 
+    @Test func nodeLossesAreRetriedApartFromMaxRetriesUpToTheirOwnCap() throws {
+        // max_retries 1, and two node losses: both losses are retried (cap 3) and the one
+        // ordinary retry is still there for the real failure that follows.
+        let lost: [Step] = [.lostNode(after: 1, node: "h2"), .lostNode(after: 1, node: "h3")]
+        var sim = try RunSimulation(
+            [agent("remote", retries: 1)], request: request(["remote"]),
+            script: ["remote": lost + [.fail(after: 1, retryable: true), .succeed(after: 1)]])
+        sim.run()
+        #expect(sim.outcome == .completed)
+        #expect(sim.starts.map(\.attempt) == [1, 2, 3, 4])
+        let failed = sim.events(.agentFailed, of: "remote")
+        #expect(failed.map { $0.data?["node_lost"]?.stringValue } == ["h2", "h3", nil])
+        #expect(failed.map { $0.data?["node_loss_retries"] } == [.integer(1), .integer(2), nil])
+        #expect(failed.map { $0.data?["final"] } == [false, false, false])
+    }
+
+    @Test func nodeLossesStopAtTheirCap() throws {
+        let lost = Array(repeating: Step.lostNode(after: 1, node: "h2"), count: 5)
+        var sim = try RunSimulation(
+            [agent("remote", retries: 5)], request: request(["remote"]), script: ["remote": lost],
+            retry: RetryPolicy(initialInterval: 1, jitter: .none, maxNodeLossRetries: 2))
+        sim.run()
+        // Two node-loss retries, then the third loss is final although max_retries (5) is untouched.
+        #expect(sim.starts.map(\.attempt) == [1, 2, 3])
+        #expect(sim.events(.agentFailed, of: "remote").map { $0.data?["final"] } == [false, false, true])
+        #expect(sim.outcome == .failed("did not complete: remote"))
+    }
+
     @Test func theRequestsMaxRetriesOverridesTheManifests() throws {
         var sim = try RunSimulation(
             [agent("flaky", retries: 5)], request: request(["flaky"], maxRetries: 1),

@@ -106,6 +106,7 @@ extension AgentHost {
 struct RecordedRunOptions: ParsableArguments {
     @OptionGroup var host: HostOptions
     @OptionGroup var store: StoreOptions
+    @OptionGroup var cluster: ClusterOptions
     @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
     @Option(help: ArgumentHelp(
         "Folder for the agents' files (default: the folder the workflow's run used).", valueName: "dir"))
@@ -119,7 +120,7 @@ struct RecordedRunOptions: ParsableArguments {
     struct Session {
         let workflows: WorkflowHost
         let catalog: Catalog
-        let runner: PluginAgentRunner
+        let runner: HostRunner
         let statusCommand: String?
         let json: Bool
         let quiet: Bool
@@ -157,9 +158,9 @@ struct RecordedRunOptions: ParsableArguments {
             }
             if let requestFile { options.baseDirectory = RequestFile.baseDirectory(of: requestFile) }
         }
-        let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
+        let runner = try HostRunner(cluster: cluster, host: host, logger: logger)
         let workflows = WorkflowHost(
-            store: store, runner: runner, options: options, agentFolders: host.agentFolders(), logger: logger)
+            store: store, runner: runner.runner, options: options, agentFolders: host.agentFolders(), logger: logger)
         return Session(
             workflows: workflows, catalog: discovery.catalog, runner: runner,
             statusCommand: self.store.statusCommand(id, recorded: true), json: json, quiet: host.log.quiet)

@@ -31,6 +31,7 @@ extension AgentHost {
 
         @OptionGroup var host: HostOptions
         @OptionGroup var store: StoreOptions
+        @OptionGroup var cluster: ClusterOptions
         @Argument(help: "The request file (JSON).") var request: String
         @OptionGroup var overrides: RequestOverrides
         @Flag(help: "Print one JSON event per line instead of the live view.") var json = false
@@ -56,10 +57,10 @@ extension AgentHost {
             try Self.checkOutputFolder(out)
             let store = try self.store.openForWriting()
             let logger = host.makeLogger()
-            let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
-            defer { runner.shutdown() }
+            let runners = try HostRunner(cluster: cluster, host: host, logger: logger)
+            defer { runners.shutdown() }
             let workflows = WorkflowHost(
-                store: store, runner: runner,
+                store: store, runner: runners.runner,
                 options: ExecutorOptions(cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out)),
                 agentFolders: host.agentFolders(), logger: logger)
             defer { workflows.stopPolling() }
@@ -70,6 +71,7 @@ extension AgentHost {
                 reportError("\(request): \(error.message)")
                 throw HostExit.inputError
             }
+            try runners.requireNodes(for: plan, catalog: discovery.catalog)
             let workflowId = id ?? "wf-\(Int(Date().timeIntervalSince1970))-\(getpid())"
             let handle: WorkflowHandle
             do {

@@ -30,6 +30,7 @@ extension AgentHost {
         @OptionGroup var host: HostOptions
 
         @OptionGroup var store: StoreOptions
+        @OptionGroup var cluster: ClusterOptions
 
         @Option(
             name: .customLong("max-line-bytes"),
@@ -90,7 +91,7 @@ extension AgentHost {
         private func makeBackend(_ label: String) throws -> (Logger, SQLiteStore?, ExecutorBackend, AgentDirectory) {
             let logger = host.makeLogger(label)
             let store = try self.store.openForWriting()
-            let runner = PluginAgentRunner(runtime: host.makeRuntime(logger: logger), logger: logger)
+            let runner = try HostRunner(cluster: cluster, host: host, logger: logger).runner
             let backend = ExecutorBackend(
                 store: store, runner: runner, agentFolders: host.agentFolders(), logger: logger)
             let options = host

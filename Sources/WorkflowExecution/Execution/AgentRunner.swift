@@ -37,6 +37,10 @@ public struct AttemptRequest: Sendable {
     var source: AgentInput
     /// 1-based attempt number.
     public var attempt: Int
+    /// The workflow the attempt belongs to ("" for a request built outside a run).
+    public var workflowId: String = ""
+    /// The planner's rank of the agent (critical path first; higher starts earlier).
+    public var priority: Double = 0
     /// The attempt's time limit in seconds (`timeout_seconds`).
     public var timeoutSeconds: Double
     /// When the attempt times out, seconds since 1970 on the executor's clock.
@@ -84,13 +88,23 @@ public struct AttemptResult: Sendable {
     public var workerPid: Int32?
     /// The signal that ended the worker (`SIGSEGV`, `SIGABRT`, ...), when one did.
     public var signal: String?
+    /// The cluster node that ran it (`agenthost node --name`), for a remote attempt.
+    public var node: String?
+    /// Set when the attempt was lost with the cluster node that ran it (its lease expired): the
+    /// failure is retried against `RetryPolicy.maxNodeLossRetries`, not `max_retries`.
+    public var lostNode: String?
 
     /// Creates a result.
-    public init(outcome: AgentCallOutcome, timedOut: Bool = false, workerPid: Int32? = nil, signal: String? = nil) {
+    public init(
+        outcome: AgentCallOutcome, timedOut: Bool = false, workerPid: Int32? = nil, signal: String? = nil,
+        node: String? = nil, lostNode: String? = nil
+    ) {
         self.outcome = outcome
         self.timedOut = timedOut
         self.workerPid = workerPid
         self.signal = signal
+        self.node = node
+        self.lostNode = lostNode
     }
 }
 

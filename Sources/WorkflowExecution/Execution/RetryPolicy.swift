@@ -6,6 +6,8 @@ import Foundation
 /// retry waits a random time in `0 ... min(cap, initial * multiplier^(n-1))`. Defaults:
 /// 0.2 s initial, multiplier 2, capped at 30 s, full jitter. How many retries an agent gets
 /// is its manifest's `max_retries`, or the request's `max_retries` when that is set.
+/// Attempts lost with a cluster node (`AttemptResult.lostNode`) are counted apart, against
+/// `maxNodeLossRetries` (default 3), and do not use up `max_retries`.
 public struct RetryPolicy: Sendable, Hashable {
     /// How the computed delay is randomized.
     public enum Jitter: String, Sendable, Hashable {
@@ -23,14 +25,18 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maximumInterval: Double
     /// Randomization.
     public var jitter: Jitter
+    /// Retries an agent gets for attempts lost with the node that ran them, apart from `max_retries`.
+    public var maxNodeLossRetries: Int
 
     /// The defaults: 0.2 s, times 2, at most 30 s, full jitter.
     public static let standard = RetryPolicy()
 
     /// Creates a policy.
     public init(
-        initialInterval: Double = 0.2, multiplier: Double = 2, maximumInterval: Double = 30, jitter: Jitter = .full
+        initialInterval: Double = 0.2, multiplier: Double = 2, maximumInterval: Double = 30, jitter: Jitter = .full,
+        maxNodeLossRetries: Int = 3
     ) {
+        self.maxNodeLossRetries = maxNodeLossRetries
         self.initialInterval = initialInterval
         self.multiplier = multiplier
         self.maximumInterval = maximumInterval

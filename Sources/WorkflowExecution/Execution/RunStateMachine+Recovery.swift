@@ -183,6 +183,8 @@ extension RunStateMachine {
         var stopReason: String?
         /// Whether the attempt was settled (timed out, abandoned) before a thread took it.
         var settled: Bool
+        /// The planner's rank of the agent.
+        var priority: Double
     }
 
     /// The details of `start`, read in place (a Node is costly to copy).
@@ -191,7 +193,7 @@ extension RunStateMachine {
         let live = state.nodes[node].live
         return StartDetails(
             manifest: state.nodes[node].manifest, entries: inputEntries(for: node), stopReason: live?.stopReason,
-            settled: live?.number != start.attempt.number)
+            settled: live?.number != start.attempt.number, priority: state.nodes[node].priority)
     }
 
     /// The `inputs` entries of `node`'s agent input, in dependency order with distinct keys:

@@ -180,6 +180,7 @@ struct RunStateMachine {
             state.nodes[node].output = output
             var data: JSONObject = ["output": .object(output), "duration_seconds": .number(duration)]
             if let pid = result.workerPid { data["worker_pid"] = .integer(Int64(pid)) }
+            if let node = result.node { data["node"] = .string(node) }
             emit(.agentCompleted, agent: name, attempt: id.number, data: .object(data))
             state.settle(node, as: .completed)
             return
@@ -194,19 +195,30 @@ struct RunStateMachine {
         if case .cancelled = result.outcome { cancelled = !failure.timedOut }
         fail(
             id, message: failure.message, retryable: failure.retryable, timedOut: failure.timedOut,
-            cancelled: cancelled, duration: duration, workerPid: result.workerPid, signal: result.signal, at: now)
+            cancelled: cancelled, duration: duration, workerPid: result.workerPid, signal: result.signal,
+            node: result.node, lostNode: result.lostNode, at: now)
     }
 
     /// Emits agent.failed for attempt `id`, then a retry or the agent's recovery. `cancelled`
     /// marks an attempt stopped by a cancel or abort (`data.cancelled`: the agent reads `cancelled`).
+    /// An attempt lost with its cluster node (`lostNode`) is retried against
+    /// `retry.maxNodeLossRetries`; the others against `max_retries`, not counting node losses.
     private mutating func fail(
         _ id: AttemptID, message: String, retryable: Bool, timedOut: Bool, cancelled: Bool = false,
-        duration: Double, workerPid: Int32? = nil, signal: String? = nil, at now: Double
+        duration: Double, workerPid: Int32? = nil, signal: String? = nil, node clusterNode: String? = nil,
+        lostNode: String? = nil, at now: Double
     ) {
         let node = id.node
         let retries = RetryPolicy.maxRetries(
             manifest: state.nodes[node].manifest.maxRetries, requestOverride: request.maxRetries)
-        let willRetry = retryable && id.number <= retries && !state.stopping && !blockedByLingering(node)
+        let allowed: Bool
+        if lostNode != nil {
+            state.nodes[node].nodeLosses += 1
+            allowed = state.nodes[node].nodeLosses <= max(0, retry.maxNodeLossRetries)
+        } else {
+            allowed = id.number - state.nodes[node].nodeLosses <= retries
+        }
+        let willRetry = retryable && allowed && !state.stopping && !blockedByLingering(node)
         var data: JSONObject = [
             "retryable": .bool(retryable), "timed_out": .bool(timedOut), "final": .bool(!willRetry),
             "duration_seconds": .number(duration),
@@ -215,6 +227,11 @@ struct RunStateMachine {
         if cancelled { data["cancelled"] = true }
         state.nodes[node].cancelled = cancelled && !willRetry
         if let workerPid { data["worker_pid"] = .integer(Int64(workerPid)) }
+        if let clusterNode { data["node"] = .string(clusterNode) }
+        if let lostNode {
+            data["node_lost"] = .string(lostNode)
+            data["node_loss_retries"] = .integer(Int64(state.nodes[node].nodeLosses))
+        }
         let name = state.nodes[node].name
         emit(.agentFailed, agent: name, attempt: id.number, message: message, data: .object(data))
         if willRetry {

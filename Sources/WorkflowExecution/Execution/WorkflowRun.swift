@@ -175,10 +175,12 @@ final class WorkflowRun: @unchecked Sendable {
         }
         latestCalls[node] = context
         let input = AgentInput(run: parts, agent: start.agent, attempt: start.attempt.number, entries: details.entries)
-        let request = AttemptRequest(
+        var request = AttemptRequest(
             manifest: details.manifest, source: input, attempt: start.attempt.number,
             timeoutSeconds: details.manifest.timeoutSeconds, deadline: start.deadline,
             cancellationGrace: options.cancellationGrace, context: context, cancellation: context.cancellation)
+        request.workflowId = workflowId
+        request.priority = details.priority
         if let reason = details.stopReason { context.cancellation.cancel(reason: reason) }
         return (request, context, details.settled)
     }

@@ -41,6 +41,8 @@ struct SchedulerState: Sendable {
         /// Dependencies not settled yet.
         var pending = 0
         var attempts = 0
+        /// Attempts lost with a cluster node; they do not count against `max_retries`.
+        var nodeLosses = 0
         /// Whether its last attempt was stopped by a cancel or abort (it reads `cancelled`, not `failed`).
         var cancelled = false
         /// Whether recovery took this node out of the run (replaced or replanned away).
