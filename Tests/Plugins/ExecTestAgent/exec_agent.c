@@ -21,7 +21,7 @@
  *   "output_bytes":N      answers {"data":"xxx..."} whose text is N bytes long
  *   "echo_inputs":true    answers {"agent":"<name>","inputs":<the input's inputs object>}: an
  *                         output that depends only on the agent and its dependencies' outputs
- * Entry symbols: exec_entry_<name> for the agent names listed at the end of this file.
+ * Entry symbols: exec_entry_<name> for the agent names listed at the end of this file (and n000...n999).
  * Otherwise it answers {"agent":"<name>","attempt":N,"pid":P}. The attempt number comes from the
  * input, so "fails on the first N attempts" needs no state between calls or processes.
  */
@@ -275,3 +275,15 @@ EXEC_AGENT(spinner)
 EXEC_AGENT(quitter)
 EXEC_AGENT(printer)
 EXEC_AGENT(lonely)
+
+/* n000 ... n999: numbered agents for workflows of up to 1,000 agents (the cluster tests and
+ * cluster-bench build fan-outs and chains of them; manifests name `exec_entry_n042`). */
+#define EXEC_AGENTS_10(p)                                                                            \
+    EXEC_AGENT(p##0) EXEC_AGENT(p##1) EXEC_AGENT(p##2) EXEC_AGENT(p##3) EXEC_AGENT(p##4)           \
+    EXEC_AGENT(p##5) EXEC_AGENT(p##6) EXEC_AGENT(p##7) EXEC_AGENT(p##8) EXEC_AGENT(p##9)
+#define EXEC_AGENTS_100(p)                                                                           \
+    EXEC_AGENTS_10(p##0) EXEC_AGENTS_10(p##1) EXEC_AGENTS_10(p##2) EXEC_AGENTS_10(p##3)             \
+    EXEC_AGENTS_10(p##4) EXEC_AGENTS_10(p##5) EXEC_AGENTS_10(p##6) EXEC_AGENTS_10(p##7)             \
+    EXEC_AGENTS_10(p##8) EXEC_AGENTS_10(p##9)
+EXEC_AGENTS_100(n0) EXEC_AGENTS_100(n1) EXEC_AGENTS_100(n2) EXEC_AGENTS_100(n3) EXEC_AGENTS_100(n4)
+EXEC_AGENTS_100(n5) EXEC_AGENTS_100(n6) EXEC_AGENTS_100(n7) EXEC_AGENTS_100(n8) EXEC_AGENTS_100(n9)
