@@ -60,7 +60,8 @@ extension AgentHost {
             defer { runner.shutdown() }
             let workflows = WorkflowHost(
                 store: store, runner: runner,
-                options: ExecutorOptions(cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out)),
+                options: ExecutorOptions(
+                    cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out), pipelinedCommits: true),
                 agentFolders: host.agentFolders(), logger: logger)
             defer { workflows.stopPolling() }
             let plan: ExecutionPlan
