@@ -112,6 +112,14 @@ func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunn
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+/// User + system CPU seconds this process has used so far, all threads.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 // MARK: - Per-agent overhead
 
 let count = 10_000
@@ -137,8 +145,8 @@ print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, media
 print("(store on: SQLiteStore in a temp folder, WAL, synchronous=NORMAL; every event recorded;")
 print(" on: each burst committed before its plugin is called; pipe: the commit pipeline, pipelinedCommits)")
 print("")
-print("graph     runner                 store  µs/agent   total ms  of which plan  record() calls")
-print("--------  ---------------------  -----  --------  ---------  -------------  --------------")
+print("graph     runner                 store  µs/agent  CPU µs/a   total ms  of which plan  record() calls")
+print("--------  ---------------------  -----  --------  --------  ---------  -------------  --------------")
 for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
     let planned = plan(manifests, strategy: .adaptive, concurrency: 4)
     var runners: [(String, any AgentRunner, Recording)] = []
@@ -149,7 +157,11 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
     for (label, runner, recording) in runners where onlyStore == nil || onlyStore == (recording != .off) {
         let store = recording != .off
         _ = execute(planned, runner: runner, recording: recording)
+        let cpuBefore = processCPUSeconds()
         let seconds = median((0..<5).map { _ in execute(planned, runner: runner, recording: recording) })
+        // CPU of the whole process (every thread, user + system) per agent: robust to the
+        // machine's load, where the wall clock is not.
+        let cpu = (processCPUSeconds() - cpuBefore) / 5
         // workflow.started carries the whole plan as JSON: a one-off O(V) cost, shown apart.
         let snapshot = median(
             (0..<5).map { _ in
@@ -162,7 +174,8 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
                 + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  "
                 + recording.rawValue.padding(toLength: 3, withPad: " ", startingAt: 0) + "    "
                 + String(
-                    format: "%8.2f  %9.1f  %13.2f  %14@", seconds * 1e6 / Double(count), seconds * 1000,
+                    format: "%8.2f  %8.2f  %9.1f  %13.2f  %14@", seconds * 1e6 / Double(count),
+                    cpu * 1e6 / Double(count), seconds * 1000,
                     snapshot * 1e6 / Double(count), store ? "\(lastRecordCalls)" : "-"))
     }
 }

@@ -91,7 +91,7 @@ struct SignallingRunner: AgentRunner {
         // Every event recorded once, in sequence order, and each dependent's start after the
         // completion of the agent it reads.
         let recorded = recorder.events
-        #expect(recorded.map(\.sequence) == Array(1...Int64(recorded.count)))
+        #expect(recorded.map(\.sequence) == (0..<recorded.count).map { Int64($0 + 1) })
         #expect(recorded.last?.type == .workflowCompleted)
         func index(_ type: EventType, _ agent: String) -> Int? {
             recorded.firstIndex { $0.type == type && $0.agent == agent }
