@@ -78,9 +78,14 @@ func plan(_ manifests: [Manifest], strategy: Strategy, concurrency: Int) -> (Cat
     }
 }
 
-/// Seconds to run `plan` start to finish; with `store`, every event is recorded in a fresh
+/// How a run records: not at all, committing each burst before its plugin is called, or
+/// through the commit pipeline (`ExecutorOptions.pipelinedCommits`).
+enum Recording: String { case off, on, pipe }
+
+/// Seconds to run `plan` start to finish; with a store, every event is recorded in a fresh
 /// SQLite store (WAL, synchronous=NORMAL) in a temporary folder, opened before the clock starts.
-func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunner, store: Bool = false) -> Double {
+func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunner, recording: Recording = .off) -> Double {
+    let store = recording != .off
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("executor-bench-\(UUID().uuidString)")
     defer { if store { try? FileManager.default.removeItem(at: folder) } }
     var recorder: CountingRecorder?
@@ -93,7 +98,8 @@ func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunn
     }
     let executor = WorkflowExecutor(
         catalog: planned.0, runner: runner, recorder: recorder, planner: planned.1,
-        options: ExecutorOptions(artifactsRoot: "/tmp/executor-bench"), logger: logger)
+        options: ExecutorOptions(artifactsRoot: "/tmp/executor-bench", pipelinedCommits: recording == .pipe),
+        logger: logger)
     let start = DispatchTime.now().uptimeNanoseconds
     let status = executor.start(plan: planned.2, workflowId: "bench").wait()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -105,6 +111,14 @@ func execute(_ planned: (Catalog, Planner, ExecutionPlan), runner: any AgentRunn
 }
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+/// User + system CPU seconds this process has used so far, all threads.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
 
 // MARK: - Per-agent overhead
 
@@ -128,19 +142,26 @@ if FileManager.default.fileExists(atPath: folder + "/libTestExecAgent.so") {
 }
 
 print("executor-bench: \(count) no-op agents, adaptive, max_concurrency 4, median of 5 runs")
-print("(store on: SQLiteStore in a temp folder, WAL, synchronous=NORMAL; every event recorded)")
+print("(store on: SQLiteStore in a temp folder, WAL, synchronous=NORMAL; every event recorded;")
+print(" on: each burst committed before its plugin is called; pipe: the commit pipeline, pipelinedCommits)")
 print("")
-print("graph     runner                 store  µs/agent   total ms  of which plan  record() calls")
-print("--------  ---------------------  -----  --------  ---------  -------------  --------------")
+print("graph     runner                 store  µs/agent  CPU µs/a   total ms  of which plan  record() calls")
+print("--------  ---------------------  -----  --------  --------  ---------  -------------  --------------")
 for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
     let planned = plan(manifests, strategy: .adaptive, concurrency: 4)
-    var runners: [(String, any AgentRunner, Bool)] = [("no-op (fake)", NoOpRunner(), false)]
-    if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop), false)) }
-    runners.append(("no-op (fake)", NoOpRunner(), true))
-    if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop), true)) }
-    for (label, runner, store) in runners where onlyStore == nil || onlyStore == store {
-        _ = execute(planned, runner: runner, store: store)
-        let seconds = median((0..<5).map { _ in execute(planned, runner: runner, store: store) })
+    var runners: [(String, any AgentRunner, Recording)] = []
+    for recording in [Recording.off, .on, .pipe] {
+        runners.append(("no-op (fake)", NoOpRunner(), recording))
+        if let loadedNoop { runners.append(("C plugin (in-process)", PluginNoOpRunner(agent: loadedNoop), recording)) }
+    }
+    for (label, runner, recording) in runners where onlyStore == nil || onlyStore == (recording != .off) {
+        let store = recording != .off
+        _ = execute(planned, runner: runner, recording: recording)
+        let cpuBefore = processCPUSeconds()
+        let seconds = median((0..<5).map { _ in execute(planned, runner: runner, recording: recording) })
+        // CPU of the whole process (every thread, user + system) per agent: robust to the
+        // machine's load, where the wall clock is not.
+        let cpu = (processCPUSeconds() - cpuBefore) / 5
         // workflow.started carries the whole plan as JSON: a one-off O(V) cost, shown apart.
         let snapshot = median(
             (0..<5).map { _ in
@@ -150,9 +171,11 @@ for (name, manifests) in [("chain", chain), ("fan-out", fanOut)] {
             })
         print(
             name.padding(toLength: 8, withPad: " ", startingAt: 0) + "  "
-                + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  " + (store ? "on " : "off") + "    "
+                + label.padding(toLength: 21, withPad: " ", startingAt: 0) + "  "
+                + recording.rawValue.padding(toLength: 3, withPad: " ", startingAt: 0) + "    "
                 + String(
-                    format: "%8.2f  %9.1f  %13.2f  %14@", seconds * 1e6 / Double(count), seconds * 1000,
+                    format: "%8.2f  %8.2f  %9.1f  %13.2f  %14@", seconds * 1e6 / Double(count),
+                    cpu * 1e6 / Double(count), seconds * 1000,
                     snapshot * 1e6 / Double(count), store ? "\(lastRecordCalls)" : "-"))
     }
 }

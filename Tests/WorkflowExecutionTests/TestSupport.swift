@@ -150,7 +150,7 @@ struct Harness {
         recovery: Manifest.RecoveryStrategy = .skip, maxConcurrency: Int = 4, resources: [String: Int] = [:],
         grace: Double = 0.05, campaign: JSONValue = ["title": "test"],
         retry: RetryPolicy = RetryPolicy(initialInterval: 0.001, multiplier: 2, maximumInterval: 0.01, jitter: .none),
-        clock: any ExecutorClock = SystemClock(), heartbeat: Double = 2
+        clock: any ExecutorClock = SystemClock(), heartbeat: Double = 2, pipelined: Bool = false
     ) throws {
         catalog = Catalog(agents: manifests)
         let planner = Planner(catalog: catalog)
@@ -163,7 +163,7 @@ struct Harness {
             catalog: catalog, runner: runner, recorder: recorder, planner: planner,
             options: ExecutorOptions(
                 retry: retry, cancellationGrace: grace, artifactsRoot: "/tmp/agenthost-tests", baseDirectory: "/tmp",
-                heartbeatInterval: heartbeat, clock: clock),
+                heartbeatInterval: heartbeat, clock: clock, pipelinedCommits: pipelined),
             logger: Logger(label: "test"))
     }
 

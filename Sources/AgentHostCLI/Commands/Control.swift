@@ -150,7 +150,8 @@ struct RecordedRunOptions: ParsableArguments {
         let discovery = host.discover()
         warnAboutProblems(discovery)
         let logger = host.makeLogger()
-        var options = ExecutorOptions(artifactsRoot: artifactsRoot ?? absolutePath(".agenthost/runs"))
+        var options = ExecutorOptions(
+            artifactsRoot: artifactsRoot ?? absolutePath(".agenthost/runs"), pipelinedCommits: true)
         if recorded?.baseDirectory == nil {
             // Recorded before schema v4: the request file's folder, as `run` used.
             let requestFile = try self.store.attempt { () throws(StoreError) in

@@ -61,7 +61,8 @@ extension AgentHost {
             defer { runners.shutdown() }
             let workflows = WorkflowHost(
                 store: store, runner: runners.runner,
-                options: ExecutorOptions(cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out)),
+                options: ExecutorOptions(
+                    cancellationGrace: max(0, cancelGrace), artifactsRoot: absolutePath(out), pipelinedCommits: true),
                 agentFolders: host.agentFolders(), logger: logger)
             defer { workflows.stopPolling() }
             let plan: ExecutionPlan

@@ -14,6 +14,11 @@ import Synchronization
 // (it becomes the flusher and takes everything pending, its own and other waiters'). All
 // waiters are woken together when a flush ends, so threads whose events went into one
 // transaction go on together instead of taking the lock one after another.
+// Pipeline (`enqueue()`): instead of waiting, a thread raises `queuedThrough` and goes on; the
+// committer thread (started on the first enqueue, stopped by `stopCommitter()`) is a flusher
+// like any other, so it drains everything pending in sequence order while the agents run,
+// and one transaction carries every burst decided during the previous one. A flush()
+// still waits for everything appended before it, whoever commits it.
 
 /// The ordered event stream of one workflow: numbering, recording, status and subscribers.
 ///
@@ -40,6 +45,14 @@ final class EventLog: @unchecked Sendable {
     private var nextSubscriber = 0
     private var currentStatus: WorkflowStatus
     private var recorderFailure: String?
+    /// Pipeline state, guarded by `turn`: the last sequence queued for the committer.
+    private var queuedThrough: Int64
+    private var committerStarted = false
+    private var committerStopped = false
+    /// Called once, on the committer thread, when one of its commits fails.
+    private var commitFailureHandler: (@Sendable (String) -> Void)?
+    /// Bursts queued but not committed beyond which `enqueue()` waits like `flush()`.
+    static let maxQueuedEvents: Int64 = 4096
 
     let workflowId: String
     private let recorder: (any WorkflowRecorder)?
@@ -52,6 +65,7 @@ final class EventLog: @unchecked Sendable {
         self.clock = clock
         self.currentStatus = WorkflowStatus(workflowId: workflowId)
         self.recordedThrough = firstSequence - 1
+        self.queuedThrough = firstSequence - 1
         currentStatus.lastSequence = firstSequence - 1
     }
 
@@ -103,7 +117,72 @@ final class EventLog: @unchecked Sendable {
         return result
     }
 
+    /// Queues every pending event for the committer thread and returns without waiting for
+    /// the commit (`flush()` waits). The committer records them in sequence order, after
+    /// everything appended before them. Waits like `flush()` when more than
+    /// `maxQueuedEvents` are queued, and after `stopCommitter()`.
+    /// - Parameter onFailure: called on the committer thread when its commit fails (once).
+    /// - Returns: the recorder's error message when recording has failed already.
+    func enqueue(onFailure: @escaping @Sendable (String) -> Void) -> String? {
+        guard recorder != nil else { return flush() }
+        lock.lock()
+        let target = nextSequence - 1
+        lock.unlock()
+        turn.lock()
+        if committerStopped || target - recordedThrough > Self.maxQueuedEvents {
+            turn.unlock()
+            return flush()
+        }
+        if !committerStarted {
+            committerStarted = true
+            commitFailureHandler = onFailure
+            let thread = Thread { [self] in commitLoop() }
+            thread.name = "agenthost-commit-\(workflowId)"
+            thread.start()
+        }
+        if target > queuedThrough {
+            queuedThrough = target
+            turn.broadcast()
+        }
+        let failed = failedWith
+        turn.unlock()
+        return failed
+    }
+
+    /// Ends the committer thread once it is idle; later `enqueue()` calls flush instead.
+    func stopCommitter() {
+        turn.lock()
+        committerStopped = true
+        turn.broadcast()
+        turn.unlock()
+    }
+
+    /// The committer thread: a flusher whenever something is queued and no one else flushes.
+    private func commitLoop() {
+        let me = pthread_self()
+        turn.lock()
+        while true {
+            while !committerStopped && (recordedThrough >= queuedThrough || flusher != nil) { turn.wait() }
+            if recordedThrough >= queuedThrough || flusher != nil { break }
+            let failedBefore = failedWith != nil
+            flusher = me
+            turn.unlock()
+            drain()
+            turn.lock()
+            flusher = nil
+            turn.broadcast()
+            if !failedBefore, let failure = failedWith, let handler = commitFailureHandler {
+                commitFailureHandler = nil
+                turn.unlock()
+                handler(failure)
+                turn.lock()
+            }
+        }
+        turn.unlock()
+    }
+
     /// Takes every pending event, records, folds and delivers it; sets `recordedThrough`.
+    @discardableResult
     private func drain() -> String? {
         flushLock.lock()
         defer { flushLock.unlock() }

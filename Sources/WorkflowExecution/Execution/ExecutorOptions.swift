@@ -18,13 +18,19 @@ public struct ExecutorOptions: Sendable {
     public var clock: any ExecutorClock
     /// Random numbers in `0..<1` for retry jitter.
     public var random: @Sendable () -> Double
+    /// The commit pipeline (docs/STORE.md, "What is durable when"): a thread that starts an
+    /// agent queues its burst for a committer thread and calls the plugin without waiting for
+    /// the commit; bursts are still committed in the order they were decided, so no output is
+    /// committed before the outputs it was computed from. Off (the default): the plugin is
+    /// called only once its burst is committed.
+    public var pipelinedCommits: Bool
 
     /// Creates options; every parameter has the documented default.
     public init(
         retry: RetryPolicy = .standard, cancellationGrace: Double = 2, artifactsRoot: String = ".agenthost/runs",
         baseDirectory: String = FileManager.default.currentDirectoryPath, heartbeatInterval: Double = 2,
         clock: any ExecutorClock = SystemClock(),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, pipelinedCommits: Bool = false
     ) {
         self.retry = retry
         self.cancellationGrace = cancellationGrace
@@ -33,6 +39,7 @@ public struct ExecutorOptions: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.clock = clock
         self.random = random
+        self.pipelinedCommits = pipelinedCommits
     }
 
     /// `artifactsRoot/workflowId` as an absolute path.

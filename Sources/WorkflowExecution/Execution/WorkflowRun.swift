@@ -17,7 +17,10 @@ import WorkflowPlanning
 // step; the thread that takes a start flushes before calling the plugin, and flush() returns
 // only once everything appended before it is recorded, so the completion and those starts
 // go to the recorder in one record() call and a dependent's plugin never runs before the
-// output it reads is committed. A worker with nothing to start flushes before it idles; a
+// output it reads is committed. With `pipelinedCommits` the thread queues the burst for the
+// log's committer thread instead and calls the plugin at once; bursts are committed in the
+// order they were appended, so an output is still never committed before the outputs it
+// was computed from. A worker with nothing to start flushes before it idles; a
 // timer or control call flushes what it appended.
 // A call that ignores cancellation is abandoned when the machine says so: its thread is
 // written off (it ends when the call returns) and replaced.
@@ -126,14 +129,22 @@ final class WorkflowRun: @unchecked Sendable {
                 condition.unlock()
                 // One record() call for the burst: the completion this thread just handed over, the
                 // starts it unblocked (this one included) and whatever else is pending. The plugin
-                // is called only once it is committed, and not at all for an attempt the machine
-                // settled (timed out, abandoned) before a thread took it.
-                let recorded = flush()
+                // is called only once it is committed (pipelined: once it is queued for the
+                // committer), and not at all for an attempt the machine settled (timed out,
+                // abandoned) before a thread took it.
+                let recorded = options.pipelinedCommits ? queueBurst() : flush()
                 let result =
                     settled
                     ? AttemptResult(outcome: .cancelled(message: "not run: settled before it started"))
                     : recorded ? runner.runAttempt(request) : notRecorded()
                 condition.lock()
+                if options.pipelinedCommits && recorded && mayEndRun(result) {
+                    // Pipelined: what was queued is committed before a result that may end the
+                    // run is handed over, so a run never ends `completed` with a failed commit.
+                    condition.unlock()
+                    flush()
+                    condition.lock()
+                }
                 forget(start.attempt, context)
                 let writtenOff = context.abandoned
                 perform(
@@ -183,6 +194,13 @@ final class WorkflowRun: @unchecked Sendable {
         request.priority = details.priority
         if let reason = details.stopReason { context.cancellation.cancel(reason: reason) }
         return (request, context, details.settled)
+    }
+
+    /// Under the lock: whether handing `result` to the machine may end the run: it did not
+    /// succeed, or its agent is the last unsettled one.
+    private func mayEndRun(_ result: AttemptResult) -> Bool {
+        if case .succeeded = result.outcome { return machine.state.unsettled <= 1 }
+        return true
     }
 
     /// Under the lock: the call of attempt `id`, while it is in flight.
@@ -265,6 +283,7 @@ final class WorkflowRun: @unchecked Sendable {
         condition.unlock()
         guard report else { return }
         log.flush()
+        log.stopCommitter()
         timer.stop()
         let status = log.status
         doneCondition.lock()
@@ -283,12 +302,29 @@ final class WorkflowRun: @unchecked Sendable {
     @discardableResult
     private func flush() -> Bool {
         guard let failure = log.flush() else { return true }
+        recorderFailed(failure)
+        return false
+    }
+
+    /// Queues pending events for the log's committer thread (the commit pipeline); a commit
+    /// that fails there fails the workflow as a failed flush does.
+    /// - Returns: false when the recorder has failed already.
+    private func queueBurst() -> Bool {
+        let failure = log.enqueue { [weak self] failure in
+            self?.control { $0.recorderFailed(reason: "the recorder failed: \(failure)", at: $1) }
+        }
+        guard let failure else { return true }
+        recorderFailed(failure)
+        return false
+    }
+
+    /// Hands a recorder failure to the machine: the workflow fails.
+    private func recorderFailed(_ failure: String) {
         condition.lock()
         perform(
             machine.recorderFailed(reason: "the recorder failed: \(failure)", at: options.clock.now()),
             continuing: false)
         unlockReportingFinish()
-        return false
     }
 
     private func scheduleHeartbeat() {
