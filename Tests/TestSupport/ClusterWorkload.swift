@@ -1,6 +1,6 @@
 import Foundation
 
-/// A workflow of TestExecAgent's numbered agents (`n000`...`n999`, Tests/Plugins/ExecTestAgent):
+/// A workflow of agents `n000`, `n001`, ... served by TestExecAgent's any-name entry (Tests/Plugins/ExecTestAgent):
 /// a root, a fan-out of agents that need only the root, and a chain that starts at the root.
 ///
 /// Every agent answers its name and its dependencies' outputs (`echo_inputs`), so two runs have
@@ -20,11 +20,10 @@ public struct ClusterWorkload: Sendable {
     /// The root, then the fan-out, then the chain in order.
     public let agents: [String]
 
-    /// Writes the manifests and the request of `1 + fanOut + chain` (at most 1,000) agents into `folder`.
+    /// Writes the manifests and the request of `1 + fanOut + chain` agents into `folder`.
     /// - Parameter maxConcurrency: the request's `max_concurrency` (the cluster's slots).
     /// - Throws: a ``HarnessError`` when a file cannot be written.
     public init(fanOut: Int, chain: Int, sleepMilliseconds: Int, maxConcurrency: Int, in folder: String) throws {
-        precondition(1 + fanOut + chain <= 1000, "ClusterWorkload: n000...n999 give at most 1,000 agents")
         self.fanOut = fanOut
         self.chain = chain
         self.sleepMilliseconds = sleepMilliseconds

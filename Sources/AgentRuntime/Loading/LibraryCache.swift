@@ -40,11 +40,12 @@ final class LibraryCache: Sendable {
         let entry: String
     }
 
-    /// The path resolved for `key`, resolving it with `resolve` the first time.
+    /// The path resolved for `key`, resolving it with `resolve` the first time and again once
+    /// the file it resolved to is gone (one `access` instead of a search of every folder).
     func path(
         for key: ResolutionKey, resolve: () throws(AgentRuntimeError) -> String
     ) throws(AgentRuntimeError) -> String {
-        if let known = resolved.withLock({ $0[key] }) { return known }
+        if let known = resolved.withLock({ $0[key] }), access(known, F_OK) == 0 { return known }
         let path = try resolve()
         resolved.withLock { $0[key] = path }
         return path
