@@ -22,7 +22,7 @@ struct ClusterRunTests {
             try AgentHostProcess.start(
                 [
                     "node", "--cluster", server.url, "--slots", "2", "--name", name, "--manifests",
-                    fixture.folder + "/manifests", "--plugins", AgentHostProcess.buildFolder,
+                    fixture.folder + "/manifests", "--plugins", buildFolder,
                 ], in: fixture.folder, standardError: fixture.folder + "/\(name).log")
         }
         defer { nodes.filter(\.isRunning).forEach(killHard) }

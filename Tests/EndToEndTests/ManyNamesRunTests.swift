@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `agenthost run` of many generated manifests served by one library whose descriptor is named
@@ -6,7 +7,7 @@ import Testing
 @Suite struct ManyNamesRunTests {
     /// A folder with a chain of `count` agents a0 -> a1 -> ... and a request naming the last.
     private func chain(_ count: Int) throws -> (folder: String, request: String) {
-        let folder = try AgentHostProcess.temporaryFolder()
+        let folder = try makeTemporaryFolder()
         let manifests = folder + "/manifests"
         try FileManager.default.createDirectory(atPath: manifests, withIntermediateDirectories: true)
         for index in 0..<count {

@@ -7,7 +7,10 @@ import PostgresNIO
 // the database is reached from them through `blocking`, which runs one async call on Swift's
 // pool and waits for it with a deadline: a call that has not answered by then (the server is
 // gone, the link is cut) is given up, so a thread that must decide something on time (the
-// node's lease keeper) never hangs on a dead connection.
+// node's lease keeper) never hangs on a dead connection. Those calls, and the pool's own run
+// loop, run on `DatabaseExecutor`'s threads, not on Swift's cooperative pool: a caller that
+// blocks a pool thread (a test, a server's handler) would otherwise wait for a task that needs
+// that very thread, and on a 2-core machine two such callers deadlock the pool.
 
 /// A connection pool to the cluster's PostgreSQL database, migrated on open.
 public final class ClusterDatabase: Sendable {
@@ -28,7 +31,7 @@ public final class ClusterDatabase: Sendable {
         let client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
         self.client = client
         self.queue = AttemptQueue(client: client, logger: logger)
-        runner = Task.detached { await client.run() }
+        runner = Task.detached(executorPreference: DatabaseExecutor.shared) { await client.run() }
         if migrate {
             do {
                 try Self.blocking(seconds: 60) { [client, logger] in try await ClusterSchema.migrate(client, logger: logger) }
@@ -52,7 +55,7 @@ public final class ClusterDatabase: Sendable {
     ) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
-        let task = Task.detached {
+        let task = Task.detached(executorPreference: DatabaseExecutor.shared) {
             do {
                 box.set(.success(try await body()))
             } catch {
@@ -73,6 +76,19 @@ public final class ClusterDatabase: Sendable {
     ) throws -> T {
         let queue = self.queue
         return try Self.blocking(seconds: seconds) { try await body(queue) }
+    }
+}
+
+/// Runs the database's tasks on threads of a dispatch queue of its own, outside Swift's
+/// cooperative pool, which blocked callers may fill.
+final class DatabaseExecutor: TaskExecutor {
+    static let shared = DatabaseExecutor()
+    private let queue = DispatchQueue(label: "agenthost-cluster-database", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 

@@ -356,7 +356,7 @@ public final class ClusterNode: @unchecked Sendable {
     private func startListening() {
         let client = database.client
         let logger = self.logger
-        listener = Task.detached { [weak self] in
+        listener = Task.detached(executorPreference: DatabaseExecutor.shared) { [weak self] in
             while !Task.isCancelled {
                 do {
                     try await client.withConnection { connection in

@@ -103,7 +103,7 @@ public final class RemoteAgentRunner: AgentRunner, @unchecked Sendable {
         condition.unlock()
         request.cancellation.onCancel { [self] in
             let reason = request.cancellation.cancellationReason ?? "cancelled"
-            Task.detached { [database] in try? await database.queue.cancel(waited, reason: reason) }
+            Task.detached(executorPreference: DatabaseExecutor.shared) { [database] in try? await database.queue.cancel(waited, reason: reason) }
             wakeWatcher()
         }
         let row = waitForEnd(waiter)
@@ -245,7 +245,7 @@ public final class RemoteAgentRunner: AgentRunner, @unchecked Sendable {
 
     private func startListening() {
         let client = database.client
-        listener = Task.detached { [weak self] in
+        listener = Task.detached(executorPreference: DatabaseExecutor.shared) { [weak self] in
             while !Task.isCancelled {
                 do {
                     try await client.withConnection { connection in

@@ -125,9 +125,7 @@ final class EventLog: @unchecked Sendable {
     /// - Returns: the recorder's error message when recording has failed already.
     func enqueue(onFailure: @escaping @Sendable (String) -> Void) -> String? {
         guard recorder != nil else { return flush() }
-        lock.lock()
-        let target = nextSequence - 1
-        lock.unlock()
+        let target = appended.withLock { $0.nextSequence - 1 }
         turn.lock()
         if committerStopped || target - recordedThrough > Self.maxQueuedEvents {
             turn.unlock()
