@@ -70,11 +70,16 @@ public enum ClusterSchema {
     /// - Throws: `ClusterError` naming the migration that failed (it was rolled back), or when
     ///   the database is newer than this agenthost.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.query(
-            """
-            create table if not exists cluster_migrations(
-              version int primary key, name text not null, applied_at timestamptz not null default now())
-            """, logger: logger)
+        // Under the migrators' lock: two `create table if not exists` at once can both try to
+        // create it (PostgreSQL checks before it locks), and one fails on a duplicate key.
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("select pg_advisory_xact_lock(7242017)", logger: logger)
+            try await connection.query(
+                """
+                create table if not exists cluster_migrations(
+                  version int primary key, name text not null, applied_at timestamptz not null default now())
+                """, logger: logger)
+        }
         for migration in migrations {
             do {
                 try await client.withTransaction(logger: logger) { connection in
