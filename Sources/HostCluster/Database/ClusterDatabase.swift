@@ -79,6 +79,35 @@ public final class ClusterDatabase: Sendable {
     }
 }
 
+extension ClusterDatabase {
+    /// LISTENs on `channel` until the returned task is cancelled: `connected` runs each time the
+    /// listening starts (a notification may have been missed while it was down), `received` with
+    /// each notification's payload. A lost connection is retried a second later; meanwhile the
+    /// callers' polls carry on.
+    func listen(
+        on channel: String, connected: @escaping @Sendable () -> Void = {},
+        received: @escaping @Sendable (String) -> Void
+    ) -> Task<Void, Never> {
+        let client = self.client
+        let logger = self.logger
+        return Task.detached(executorPreference: DatabaseExecutor.shared) {
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: channel) { notifications in
+                            connected()
+                            for try await notification in notifications { received(notification.payload) }
+                        }
+                    }
+                } catch {
+                    logger.debug("LISTEN \(channel) ended (\(error)); polling until it is back")
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}
+
 /// Runs the database's tasks on threads of a dispatch queue of its own, outside Swift's
 /// cooperative pool, which blocked callers may fill.
 final class DatabaseExecutor: TaskExecutor {

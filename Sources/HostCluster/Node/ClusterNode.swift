@@ -354,24 +354,9 @@ public final class ClusterNode: @unchecked Sendable {
     // MARK: - Notifications
 
     private func startListening() {
-        let client = database.client
-        let logger = self.logger
-        listener = Task.detached(executorPreference: DatabaseExecutor.shared) { [weak self] in
-            while !Task.isCancelled {
-                do {
-                    try await client.withConnection { connection in
-                        try await connection.listen(on: AttemptQueue.workChannel) { notifications in
-                            self?.wake()
-                            for try await notification in notifications {
-                                if notification.payload == "cancel" { self?.renewSoon() } else { self?.wake() }
-                            }
-                        }
-                    }
-                } catch {
-                    logger.debug("node: LISTEN ended (\(error)); polling until it is back")
-                }
-                try? await Task.sleep(for: .seconds(1))
-            }
+        listener = database.listen(on: AttemptQueue.workChannel, connected: { [weak self] in self?.wake() }) {
+            [weak self] payload in
+            if payload == "cancel" { self?.renewSoon() } else { self?.wake() }
         }
     }
 

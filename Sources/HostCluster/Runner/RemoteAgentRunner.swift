@@ -244,19 +244,7 @@ public final class RemoteAgentRunner: AgentRunner, @unchecked Sendable {
     }
 
     private func startListening() {
-        let client = database.client
-        listener = Task.detached(executorPreference: DatabaseExecutor.shared) { [weak self] in
-            while !Task.isCancelled {
-                do {
-                    try await client.withConnection { connection in
-                        try await connection.listen(on: AttemptQueue.attemptsChannel) { notifications in
-                            for try await _ in notifications { self?.wakeWatcher() }
-                        }
-                    }
-                } catch {}
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
+        listener = database.listen(on: AttemptQueue.attemptsChannel) { [weak self] _ in self?.wakeWatcher() }
     }
 
     // MARK: - Registrations
