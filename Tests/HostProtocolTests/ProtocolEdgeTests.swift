@@ -67,10 +67,12 @@ import Testing
         let slow = (0..<3).map { _ in harness.post("workflow/status", ["workflow_id": .string(id)]) }
         let wait = harness.post("workflow/wait", ["workflow_id": .string(id)])
         let ended = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        // A thread of its own: the held requests occupy Dispatch's worker threads, and a block
+        // queued behind them on the global pool may not start before the gate opens.
+        Thread {
             _ = harness.finish()
             ended.signal()
-        }
+        }.start()
         // Only once the server has seen the end of its input do the held requests go on.
         #expect(backend.interruptions.wait(timeout: .now() + 20) == .success)
         for _ in 0..<64 { gate.signal() }
